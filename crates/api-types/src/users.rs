@@ -1,0 +1,93 @@
+//! Users, API tokens and business settings.
+
+use chrono::{DateTime, Utc};
+use crm_core::{Role, TokenId, UserId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Deactivated users cannot sign in and their tokens stop working.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserCreate {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// At least 12 characters. Without one the user cannot sign in until an admin sets it.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// `false` deactivates the user, ending their sessions and revoking their tokens.
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new password of at least 12 characters.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// A personal API token as listed; the secret itself is shown only once, at creation.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub name: String,
+    /// The first characters of the secret, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiTokenCreate {
+    /// What the token is for, such as "Zapier sync".
+    pub name: String,
+}
+
+/// A new token with its secret. Store the secret now: it cannot be shown again.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenCreated {
+    pub token: ApiToken,
+    /// Send as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+/// Settings of the caller's business.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BusinessSettings {
+    /// Roles whose users may sign in to the app and use the API.
+    pub allowed_roles: Vec<Role>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BusinessSettingsUpdate {
+    #[serde(default)]
+    pub allowed_roles: Option<Vec<Role>>,
+}

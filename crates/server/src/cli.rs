@@ -1,0 +1,231 @@
+//! Command-line interface. Every command reads `DATABASE_URL` and prints one line that
+//! says what failed and what to do when it fails.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context};
+use api_types::users::UserCreate;
+use app::{App, AppConfig, AppError};
+use clap::{Args, Parser, Subcommand};
+use crm_core::Role;
+
+use crate::http::ServerSettings;
+
+/// Mango CS: a self-hostable customer-success platform.
+#[derive(Debug, Parser)]
+#[command(name = "mango-cs", version, about)]
+pub struct Cli {
+    /// Database to use: sqlite://PATH (created on first start) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = store::DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "MANGO_CS_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no command is given).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage businesses (tenants).
+    #[command(subcommand)]
+    Businesses(BusinessCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    Users(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Tokens(TokenCommand),
+    /// Generate or remove demo data.
+    #[command(subcommand, name = "sample-data")]
+    SampleData(SampleDataCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "MANGO_CS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark the session cookie Secure; set this when users reach the server over HTTPS.
+    #[arg(long, env = "MANGO_CS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Most database connections the server keeps open.
+    #[arg(long, env = "MANGO_CS_DB_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BusinessCommand {
+    /// Create a business.
+    Create {
+        /// Display name, such as "Acme Software".
+        #[arg(long)]
+        name: String,
+        /// Short unique id: lower-case letters, digits and dashes.
+        #[arg(long)]
+        slug: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user in a business.
+    Create {
+        /// Slug of the business.
+        #[arg(long)]
+        business: String,
+        #[arg(long)]
+        email: String,
+        /// Display name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+        /// member, manager, admin or super_admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password (at least 12 characters) from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for a user and print only the token.
+    Create {
+        /// Email of the user the token acts as.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SampleDataCommand {
+    /// Create a demo business with users of every role and about 200 accounts, and print
+    /// the demo login.
+    Generate {
+        /// Slug of the business to fill; created when missing.
+        #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]
+        business: String,
+    },
+    /// Remove exactly what `generate` created.
+    Destroy {
+        #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]
+        business: String,
+    },
+}
+
+pub fn init_tracing(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn open(database_url: &str, pool_size: u32) -> anyhow::Result<App> {
+    let (pool, backend) = store::connect(database_url, pool_size)
+        .with_context(|| "cannot open the database; check DATABASE_URL and that the database server is running")?;
+    tracing::info!(backend = backend.name(), "database ready");
+    Ok(App::new(pool, backend, AppConfig::default()))
+}
+
+/// Turns a service error into one line for the terminal.
+fn describe(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Validation(errors) => {
+            let details: Vec<String> =
+                errors.0.iter().map(|error| format!("{} {}", error.field, error.message)).collect();
+            anyhow::anyhow!("invalid input: {}", details.join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default_from_env()?));
+    match command {
+        Command::Serve(args) => {
+            let app = open(&cli.database_url, args.pool_size)?;
+            crate::serve::serve(app, ServerSettings { secure_cookies: args.secure_cookies }, args.bind)
+        }
+        Command::Migrate => {
+            open(&cli.database_url, 1)?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Businesses(BusinessCommand::Create { name, slug }) => {
+            let app = open(&cli.database_url, 1)?;
+            let business = app.create_business(&name, &slug).map_err(describe)?;
+            println!("created business {} ({})", business.slug, business.id);
+            Ok(())
+        }
+        Command::Users(UserCommand::Create { business, email, name, role, password_stdin }) => {
+            let role: Role = role.parse().map_err(|error| anyhow::anyhow!("invalid --role: {error}"))?;
+            let password = if password_stdin {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text).context("cannot read the password from standard input")?;
+                Some(text.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+            let app = open(&cli.database_url, 1)?;
+            let user = app
+                .create_user_in_business(&business, &UserCreate { email, name, role, password })
+                .map_err(describe)?;
+            println!("created user {} ({}) with role {}", user.email, user.id, user.role);
+            Ok(())
+        }
+        Command::Tokens(TokenCommand::Create { email, name }) => {
+            let app = open(&cli.database_url, 1)?;
+            let created = app.create_token_for_email(&email, &name).map_err(describe)?;
+            println!("{}", created.secret);
+            Ok(())
+        }
+        Command::SampleData(SampleDataCommand::Generate { business }) => {
+            let app = open(&cli.database_url, 1)?;
+            let summary = app.generate_sample_data(&business).map_err(describe)?;
+            print!("{summary}");
+            Ok(())
+        }
+        Command::SampleData(SampleDataCommand::Destroy { business }) => {
+            let app = open(&cli.database_url, 1)?;
+            let removed = app.destroy_sample_data(&business).map_err(describe)?;
+            println!("{removed}");
+            Ok(())
+        }
+    }
+}
+
+impl ServeArgs {
+    /// The serve options when no command is given, still read from the environment.
+    fn default_from_env() -> anyhow::Result<Self> {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        match Only::try_parse_from(["mango-cs"]) {
+            Ok(only) => Ok(only.serve),
+            Err(error) => bail!("invalid server settings in the environment: {error}"),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTTP API: the route table, middleware and shared request handling.
+
+pub mod access_log;
+pub mod caller;
+pub mod extract;
+pub mod openapi;
+pub mod problem;
+pub mod responses;
+pub mod routes;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use app::App;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::http::problem::ApiError;
+
+/// HTTP settings that do not belong to the services.
+#[derive(Clone, Debug, Default)]
+pub struct ServerSettings {
+    /// Marks the session cookie `Secure`, for deployments behind HTTPS.
+    pub secure_cookies: bool,
+}
+
+/// Registers every route, the shared state and the middleware on an actix `App`.
+pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config: &mut web::ServiceConfig| {
+        config
+            .app_data(web::Data::new(app))
+            .app_data(web::Data::new(settings))
+            .service(routes::health::healthz)
+            .service(routes::health::readyz)
+            .service(routes::auth::login)
+            .service(routes::auth::logout)
+            .service(routes::auth::me)
+            .service(routes::accounts::list)
+            .service(routes::accounts::create)
+            .service(routes::accounts::read)
+            .service(routes::accounts::update)
+            .service(routes::accounts::remove)
+            .service(routes::accounts::list_contacts)
+            .service(routes::accounts::create_contact)
+            .service(routes::accounts::update_contact)
+            .service(routes::accounts::remove_contact)
+            .service(routes::accounts::list_activities)
+            .service(routes::accounts::create_activity)
+            .service(routes::users::list)
+            .service(routes::users::assignable)
+            .service(routes::users::create)
+            .service(routes::users::update)
+            .service(routes::users::list_tokens)
+            .service(routes::users::create_token)
+            .service(routes::users::revoke_token)
+            .service(routes::users::read_settings)
+            .service(routes::users::update_settings)
+            .service(routes::custom_fields::list)
+            .service(routes::custom_fields::create)
+            .service(routes::custom_fields::reorder)
+            .service(routes::custom_fields::update)
+            .service(routes::custom_fields::remove)
+            .service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::ApiDoc::openapi()))
+            .service(web::redirect("/api/docs", "/api/docs/"));
+    }
+}
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(openapi::document_json())
+}
+
+/// Answers requests no route matched with a JSON problem.
+pub async fn not_found(request: HttpRequest) -> HttpResponse {
+    ApiError::with_status(StatusCode::NOT_FOUND, "not_found", format!("no endpoint at {}", request.path()), Vec::new())
+        .error_response()
+}
+
+/// Builds the actix application with middleware, routes and the fallback.
+#[macro_export]
+macro_rules! build_http_app {
+    ($app:expr, $settings:expr) => {
+        actix_web::App::new()
+            .wrap(actix_web::middleware::from_fn($crate::http::access_log::log_request))
+            .wrap(actix_web::middleware::Compress::default())
+            .configure($crate::http::configure($app, $settings))
+            .default_service(actix_web::web::to($crate::http::not_found))
+    };
+}

@@ -1,0 +1,94 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers and types.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::http::routes::{accounts, auth, custom_fields, health, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mango CS API",
+        description = "The JSON API of Mango CS, a self-hostable customer-success platform. \
+            Authenticate with a personal API token (`Authorization: Bearer <token>`) or, from the browser, \
+            with the session cookie set by sign-in plus the `X-CSRF-Token` header on writes. \
+            Errors are RFC 9457 problem details (`application/problem+json`).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        auth::login,
+        auth::logout,
+        auth::me,
+        accounts::list,
+        accounts::create,
+        accounts::read,
+        accounts::update,
+        accounts::remove,
+        accounts::list_contacts,
+        accounts::create_contact,
+        accounts::update_contact,
+        accounts::remove_contact,
+        accounts::list_activities,
+        accounts::create_activity,
+        users::list,
+        users::assignable,
+        users::create,
+        users::update,
+        users::list_tokens,
+        users::create_token,
+        users::revoke_token,
+        users::read_settings,
+        users::update_settings,
+        custom_fields::list,
+        custom_fields::create,
+        custom_fields::reorder,
+        custom_fields::update,
+        custom_fields::remove,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "accounts", description = "The shared customer record"),
+        (name = "contacts", description = "People at an account and their roles"),
+        (name = "activities", description = "An account's timeline"),
+        (name = "imports", description = "CSV import and export of accounts"),
+        (name = "custom fields", description = "Admin-defined fields of accounts and contacts"),
+        (name = "users", description = "Users of the business"),
+        (name = "tokens", description = "Personal API tokens"),
+        (name = "settings", description = "Business settings"),
+        (name = "auth", description = "Sign-in and the signed-in user"),
+        (name = "health", description = "Probes for load balancers and orchestrators"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token")).build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "mango_cs_session",
+                "The browser session cookie; writes also need the X-CSRF-Token header",
+            ))),
+        );
+    }
+}
+
+/// The document as pretty-printed JSON with a trailing newline, as checked in under
+/// `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let document = ApiDoc::openapi();
+    let mut text = document.to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}

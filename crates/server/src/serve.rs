@@ -1,0 +1,27 @@
+//! Running the HTTP server.
+
+use std::net::SocketAddr;
+
+use actix_web::HttpServer;
+use anyhow::Context;
+use app::App;
+use tracing::info;
+
+use crate::build_http_app;
+use crate::http::ServerSettings;
+
+/// Serves the API on `bind` until the process is stopped.
+pub fn serve(app: App, settings: ServerSettings, bind: SocketAddr) -> anyhow::Result<()> {
+    let runtime = actix_web::rt::System::new();
+    runtime.block_on(async move {
+        let server =
+            HttpServer::new(move || build_http_app!(app.clone(), settings.clone())).bind(bind).with_context(|| {
+                format!("cannot listen on {bind}; is another process using it? Set --bind or MANGO_CS_BIND")
+            })?;
+        for address in server.addrs() {
+            info!(%address, "listening");
+            println!("Mango CS is listening on http://{address} (API docs at http://{address}/api/docs/)");
+        }
+        server.run().await.context("the HTTP server stopped with an error")
+    })
+}

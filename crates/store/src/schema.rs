@@ -1,0 +1,170 @@
+//! Diesel table definitions, kept by hand in step with `migrations/{sqlite,postgres}`.
+
+diesel::table! {
+    businesses (id) {
+        id -> Text,
+        name -> Text,
+        slug -> Text,
+        allowed_roles -> Text,
+        is_sample -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        business_id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        is_sample -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        business_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        business_id -> Text,
+        user_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        token_prefix -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Text,
+        email -> Text,
+        ip -> Text,
+        succeeded -> Bool,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        business_id -> Text,
+        name -> Text,
+        domain -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        stage -> Text,
+        at_risk -> Bool,
+        at_risk_reasons -> Text,
+        csm_id -> Nullable<Text>,
+        ae_id -> Nullable<Text>,
+        renewal_date -> Nullable<Date>,
+        health_score -> Nullable<Integer>,
+        billing_customer_id -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        metadata -> Text,
+        is_sample -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        title -> Nullable<Text>,
+        champion -> Bool,
+        economic_buyer -> Bool,
+        technical_buyer -> Bool,
+        detractor -> Bool,
+        metadata -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        body -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        author_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custom_field_definitions (id) {
+        id -> Text,
+        business_id -> Text,
+        entity -> Text,
+        key -> Text,
+        label -> Text,
+        kind -> Text,
+        options -> Text,
+        required -> Bool,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        business_id -> Text,
+        user_id -> Nullable<Text>,
+        status -> Text,
+        content -> Text,
+        mapping -> Text,
+        default_stage -> Text,
+        result -> Nullable<Text>,
+        created_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(users -> businesses (business_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(contacts -> accounts (account_id));
+diesel::joinable!(activities -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    businesses,
+    users,
+    sessions,
+    api_tokens,
+    login_attempts,
+    accounts,
+    contacts,
+    activities,
+    custom_field_definitions,
+    imports,
+);

@@ -1,0 +1,10 @@
+DROP TABLE imports;
+DROP TABLE custom_field_definitions;
+DROP TABLE activities;
+DROP TABLE contacts;
+DROP TABLE accounts;
+DROP TABLE login_attempts;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE businesses;
