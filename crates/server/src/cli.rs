@@ -52,6 +52,8 @@ pub enum Command {
     /// Generate or remove demo data.
     #[command(subcommand, name = "sample-data")]
     SampleData(SampleDataCommand),
+    /// Print the OpenAPI document of the API and exit; needs no database.
+    Openapi,
 }
 
 #[derive(Debug, Args)]
@@ -160,8 +162,15 @@ fn describe(error: AppError) -> anyhow::Error {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default_from_env()?));
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeArgs::default_from_env()?),
+    };
     match command {
+        Command::Openapi => {
+            print!("{}", crate::http::openapi::document_json());
+            Ok(())
+        }
         Command::Serve(args) => {
             let app = open(&cli.database_url, args.pool_size)?;
             crate::serve::serve(app, ServerSettings { secure_cookies: args.secure_cookies }, args.bind)

@@ -92,3 +92,27 @@ pub fn document_json() -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn checked_in_document_is_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json");
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == document_json(),
+            "openapi/openapi.json is stale; regenerate it with `make openapi`"
+        );
+    }
+
+    #[test]
+    fn document_is_openapi_3_1() {
+        let document: serde_json::Value = serde_json::from_str(&document_json()).unwrap_or_default();
+        assert_eq!(document["openapi"], "3.1.0");
+        assert!(document["paths"]["/api/v1/accounts"]["get"].is_object());
+    }
+}

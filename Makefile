@@ -1,0 +1,61 @@
+# Mango CS developer commands. `make run` and `make test` are the two that matter on a
+# fresh machine; both install what they need first.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+DATABASE_URL ?= sqlite://data/mango-cs.db
+BIND ?= 127.0.0.1:8080
+RELEASE_BIN := target/release/mango-cs
+DEMO_CREDENTIALS := data/demo-credentials.txt
+
+.PHONY: run build test test-rust e2e frontend tools lint fmt openapi bench clean
+
+## run: build the server (and the browser app once it exists), start it on SQLite with sample data
+run: build
+	@mkdir -p data
+	@if [ ! -s $(DEMO_CREDENTIALS) ]; then \
+		DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) sample-data generate | tee $(DEMO_CREDENTIALS).tmp && \
+		mv $(DEMO_CREDENTIALS).tmp $(DEMO_CREDENTIALS); \
+	fi
+	@echo
+	@echo "Demo data (kept in $(DEMO_CREDENTIALS)):"
+	@cat $(DEMO_CREDENTIALS)
+	@echo "Try: curl -H \"Authorization: Bearer <token>\" http://$(BIND)/api/v1/accounts"
+	@echo
+	DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) serve --bind $(BIND)
+
+build: frontend
+	$(CARGO) build --release -p server
+
+## frontend: install the browser app's tools when missing and build it into frontend/dist
+frontend:
+	@if [ -x scripts/build-frontend.sh ]; then scripts/install-frontend-tools.sh && scripts/build-frontend.sh; fi
+
+## test: Rust unit and HTTP tests (also on PostgreSQL when TEST_POSTGRES_URL is set), then browser tests
+test: test-rust e2e
+
+test-rust:
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then echo "HTTP tests run on sqlite and on postgres ($$TEST_POSTGRES_URL)"; \
+	else echo "HTTP tests run on sqlite only; set TEST_POSTGRES_URL to also run them on PostgreSQL"; fi
+	$(CARGO) test --workspace -- --test-threads=6
+
+e2e:
+	@if [ -x scripts/e2e.sh ]; then scripts/install-frontend-tools.sh && scripts/build-frontend.sh && \
+		$(CARGO) build -p server && scripts/e2e.sh; fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## openapi: regenerate the checked-in OpenAPI document from the code
+openapi:
+	$(CARGO) run -q -p server -- openapi > openapi/openapi.json
+
+bench:
+	@if [ -x scripts/bench-import.sh ]; then scripts/bench-import.sh; fi
+
+clean:
+	$(CARGO) clean
