@@ -352,7 +352,7 @@ impl App {
         }
         let at = now();
         row.updated_at = at;
-        let stage_change = (row.stage != current.stage).then(|| (current_view.stage, input.stage));
+        let stage_change = (row.stage != current.stage).then_some((current_view.stage, input.stage));
         connection.transaction::<_, AppError, _>(|connection| {
             queries::update(connection, &scope, &row).map_err(|error| account_conflict(error, &row))?;
             if let Some((from, Some(to))) = stage_change {

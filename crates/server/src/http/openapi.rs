@@ -103,10 +103,7 @@ mod tests {
     fn checked_in_document_is_current() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json");
         let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            checked_in == document_json(),
-            "openapi/openapi.json is stale; regenerate it with `make openapi`"
-        );
+        assert!(checked_in == document_json(), "openapi/openapi.json is stale; regenerate it with `make openapi`");
     }
 
     #[test]
