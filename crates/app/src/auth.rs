@@ -166,6 +166,7 @@ impl App {
             },
         )?;
         queries::prune_login_attempts(&mut connection, since)?;
+        queries::delete_expired_sessions(&mut connection, at)?;
         info!(user_id = %tenant.user_id, business_id = %tenant.business_id, "signed in");
 
         let session = self.session_of(&mut connection, &tenant)?;

@@ -14,7 +14,7 @@ use crate::http::ServerSettings;
 
 /// Mango CS: a self-hostable customer-success platform.
 #[derive(Debug, Parser)]
-#[command(name = "mango-cs", version, about)]
+#[command(name = "mango-cs", version)]
 pub struct Cli {
     /// Database to use: sqlite://PATH (created on first start) or postgres://USER@HOST/DB.
     #[arg(long, env = "DATABASE_URL", default_value = store::DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
@@ -118,15 +118,27 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum SampleDataCommand {
-    /// Create a demo business with users of every role and about 200 accounts, and print
-    /// the demo login.
+    /// Add a user of every role, a few account owners and about 200 accounts with contacts
+    /// and timelines, all marked as sample data, then print the login and an API token.
+    ///
+    /// Prints `user:` lines, then `password: PASSWORD`, `login: EMAIL / PASSWORD` and
+    /// `token: mcs_...` for the sample admin. Running it again on a business that already
+    /// has sample data adds nothing: it sets a new password for the sample users (ending
+    /// their sessions) and prints the login with a new token.
     Generate {
-        /// Slug of the business to fill; created when missing.
+        /// Slug of the business to fill. A missing business is created as a sample business;
+        /// in an existing one only the added users and accounts are sample data.
         #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]
         business: String,
     },
-    /// Remove exactly what `generate` created.
+    /// Remove exactly what `generate` added and print what was removed.
+    ///
+    /// Deletes a sample business with everything in it. From any other business it deletes
+    /// only the sample accounts (with their contacts and activities) and the sample users;
+    /// accounts the business owns keep existing, without an owner where a sample user was
+    /// one. Succeeds when there is nothing to remove.
     Destroy {
+        /// Slug of the business to clean up.
         #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]
         business: String,
     },
@@ -135,7 +147,10 @@ pub enum SampleDataCommand {
 pub fn init_tracing(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match cli.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
