@@ -126,8 +126,10 @@ pub struct AccountListParams {
     /// sorts descending. Default `name`. Empty values sort last either way.
     pub sort: Option<String>,
     /// Items per page, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Items to skip; not combined with `cursor`.
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
     pub offset: Option<i64>,
     /// `next_cursor` of the previous page, for stable paging while rows change.
     pub cursor: Option<String>,

@@ -32,7 +32,9 @@ pub struct Page<T> {
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// Items per page, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Items to skip (default 0).
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
     pub offset: Option<i64>,
 }

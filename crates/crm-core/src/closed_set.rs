@@ -19,8 +19,11 @@ macro_rules! closed_set {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Every spelling is the snake_case form of its variant; a test checks that serde,
+        // and so the OpenAPI schema, agree with `as_str`.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$variant_doc])* #[serde(rename = $text)] $variant,)+
+            $($(#[$variant_doc])* $variant,)+
         }
 
         impl $name {
@@ -63,3 +66,25 @@ macro_rules! closed_set {
 }
 
 pub(crate) use closed_set;
+
+#[cfg(test)]
+mod tests {
+    use crate::{ActivityKind, AtRiskReason, CustomFieldEntity, CustomFieldKind, Role, Stage};
+
+    fn assert_serde_matches<T: serde::Serialize + std::fmt::Display>(members: &[T]) {
+        for member in members {
+            let json = serde_json::to_string(member).unwrap_or_default();
+            assert_eq!(json, format!("\"{member}\""));
+        }
+    }
+
+    #[test]
+    fn serde_names_match_wire_names() {
+        assert_serde_matches(Role::ALL);
+        assert_serde_matches(Stage::ALL);
+        assert_serde_matches(AtRiskReason::ALL);
+        assert_serde_matches(ActivityKind::ALL);
+        assert_serde_matches(CustomFieldEntity::ALL);
+        assert_serde_matches(CustomFieldKind::ALL);
+    }
+}

@@ -110,6 +110,15 @@ backend_tests! {
             "unsupported_media_type",
             None,
         );
+        expect_problem(
+            admin.send_raw(reqwest::Method::POST, "/api/v1/accounts", "application/json", b"[\"X\"]".to_vec()),
+            422,
+            "invalid_body",
+            Some("body"),
+        );
+        let wrong_method = admin.send_raw(reqwest::Method::PUT, "/api/v1/accounts", "application/json", b"{}".to_vec());
+        assert_eq!(wrong_method.headers().get("allow").and_then(|value| value.to_str().ok()), Some("GET, POST"));
+        expect_problem(wrong_method, 405, "method_not_allowed", None);
         let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
         expect_problem(admin.send_raw(reqwest::Method::POST, "/api/v1/accounts", "application/json", huge.into_bytes()), 413, "body_too_large", None);
     }

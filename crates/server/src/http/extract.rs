@@ -36,29 +36,34 @@ fn clean_message(message: &str) -> String {
     }
 }
 
-/// Parses a JSON body, mapping each failure to the right status and field.
+/// Parses a JSON body, mapping each failure to the right status and field. Every request
+/// body of the API is a JSON object, so any other top-level value is rejected before serde
+/// could read, say, an array as a struct's fields in order.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
+        let message = clean_message(&error.to_string());
+        ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), Vec::new())
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "the body must be a JSON object",
+            vec![FieldError::new("body", "must be a JSON object")],
+        ));
+    }
+
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let field = path_of(&error);
-        let inner = error.inner();
-        let message = clean_message(&inner.to_string());
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), Vec::new())
-        } else {
-            let field = if field.is_empty() { unknown_field_of(&message).unwrap_or_default() } else { field };
-            ApiError::with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                format!("the body does not match the expected shape: {message}"),
-                vec![FieldError::new(if field.is_empty() { "body".to_owned() } else { field }, message)],
-            )
-        }
-    })?;
-    deserializer.end().map_err(|_| {
-        ApiError::bad_request("malformed_json", "the body has trailing characters after the JSON value", Vec::new())
-    })?;
-    Ok(value)
+        let message = clean_message(&error.inner().to_string());
+        let field = if field.is_empty() { unknown_field_of(&message).unwrap_or_else(|| "body".to_owned()) } else { field };
+        ApiError::with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("the body does not match the expected shape: {message}"),
+            vec![FieldError::new(field, message)],
+        )
+    })
 }
 
 /// The field named in serde's "unknown field `x`" message.

@@ -8,6 +8,8 @@ pub mod problem;
 pub mod responses;
 pub mod routes;
 
+use std::sync::OnceLock;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use app::App;
@@ -69,10 +71,57 @@ async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(openapi::document_json())
 }
 
-/// Answers requests no route matched with a JSON problem.
+/// Answers requests no route matched with a JSON problem: 405 with an `Allow` header when
+/// the path is an endpoint of the OpenAPI document under another method, 404 otherwise.
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
+    if let Some(methods) = documented_methods(request.path()) {
+        let mut response = ApiError::with_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed on {}; use {}", request.method(), request.path(), methods.join(", ")),
+            Vec::new(),
+        )
+        .error_response();
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
+            response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+        }
+        return response;
+    }
     ApiError::with_status(StatusCode::NOT_FOUND, "not_found", format!("no endpoint at {}", request.path()), Vec::new())
         .error_response()
+}
+
+/// The methods the OpenAPI document lists for the endpoint a path matches, if any.
+fn documented_methods(path: &str) -> Option<Vec<&'static str>> {
+    static ENDPOINTS: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
+    let endpoints = ENDPOINTS.get_or_init(|| {
+        openapi::ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                (segments, methods.iter().filter(|(_, present)| *present).map(|(name, _)| *name).collect())
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    endpoints
+        .iter()
+        .find(|(template, _)| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(expected, actual)| {
+                    (expected.starts_with('{') && !actual.is_empty()) || expected == actual
+                })
+        })
+        .map(|(_, methods)| methods.clone())
 }
 
 /// Builds the actix application with middleware, routes and the fallback.
