@@ -8,7 +8,7 @@ BIND ?= 127.0.0.1:8080
 RELEASE_BIN := target/release/mango-cs
 DEMO_CREDENTIALS := data/demo-credentials.txt
 
-.PHONY: run build test test-rust e2e frontend tools lint fmt openapi bench clean
+.PHONY: run build test test-rust e2e fuzz frontend lint fmt openapi bench clean
 
 ## run: build the server (and the browser app once it exists), start it on SQLite with sample data
 run: build
@@ -42,6 +42,11 @@ test-rust:
 e2e:
 	@if [ -x scripts/e2e.sh ]; then scripts/install-frontend-tools.sh && scripts/build-frontend.sh && \
 		$(CARGO) build -p server && scripts/e2e.sh; fi
+
+## fuzz: send generated valid and hostile requests to every endpoint; fail on any 5xx
+fuzz:
+	$(CARGO) build -p server
+	scripts/fuzz-api.sh 60
 
 lint:
 	$(CARGO) fmt --all -- --check
