@@ -130,17 +130,36 @@ pub fn connect(url: &str, max_size: u32) -> Result<(DbPool, BackendKind), StoreE
         }
     }
 
+    // One direct connection first, so an unreachable database fails at once with the
+    // driver's own message instead of after the pool's retries.
+    let mut first = parsed.establish().map_err(|error| StoreError::Connect(one_line(&error.to_string())))?;
+    run_migrations(&mut first)?;
+    drop(first);
+
     let backend = parsed.backend;
     let pool = Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
+        .error_handler(Box::new(LogConnectionError))
         .build(ConnectionManager { url: parsed })
-        .map_err(|error| StoreError::Connect(error.to_string()))?;
-
-    let mut connection = pool.get().map_err(|error| StoreError::Connect(error.to_string()))?;
-    run_migrations(&mut connection)?;
+        .map_err(|error| StoreError::Connect(one_line(&error.to_string())))?;
 
     Ok((pool, backend))
+}
+
+/// Joins a multi-line driver message into one line for logs and terminals.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Logs failed pool connections through `tracing`, once per failure, on one line.
+#[derive(Debug)]
+struct LogConnectionError;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for LogConnectionError {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::warn!(error = %one_line(&error.to_string()), "database connection failed");
+    }
 }
 
 /// Applies every pending embedded migration of the connection's backend.
