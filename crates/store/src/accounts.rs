@@ -7,7 +7,9 @@ use crate::schema::accounts;
 use crate::{like_contains, lower, Db, DbConnection, Scope, StoreResult};
 
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = accounts, treat_none_as_null = true)]
+// Multi-row inserts on SQLite need every column bound explicitly; without this diesel
+// falls back to one statement per row.
+#[diesel(table_name = accounts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct AccountRow {
     pub id: String,
     pub business_id: String,

@@ -7,7 +7,9 @@ use crate::schema::activities;
 use crate::{DbConnection, Scope, StoreResult};
 
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = activities)]
+// Multi-row inserts on SQLite need every column bound explicitly; without this diesel
+// falls back to one statement per row.
+#[diesel(table_name = activities, treat_none_as_default_value = false)]
 pub struct ActivityRow {
     pub id: String,
     pub business_id: String,

@@ -12,6 +12,7 @@ pub mod connection;
 pub mod contacts;
 pub mod custom_fields;
 pub mod imports;
+pub mod sample_data;
 pub mod schema;
 pub mod users;
 
