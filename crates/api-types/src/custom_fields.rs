@@ -3,6 +3,8 @@
 use crm_core::{CustomFieldEntity, CustomFieldId, CustomFieldKind};
 use serde::{Deserialize, Serialize};
 
+use crate::patch::not_null;
+
 pub use crm_core::CustomFieldDefinition as CustomField;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -27,13 +29,13 @@ pub struct CustomFieldCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldUpdate {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub label: Option<String>,
     /// The new option list of a `single_select` field. Records keep values of removed
     /// options until they are next edited.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub options: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub required: Option<bool>,
 }
 

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use crm_core::{Role, TokenId, UserId};
 use serde::{Deserialize, Serialize};
 
+use crate::patch::not_null;
+
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
@@ -33,15 +35,15 @@ pub struct UserCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub role: Option<Role>,
     /// `false` deactivates the user, ending their sessions and revoking their tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub active: Option<bool>,
     /// A new password of at least 12 characters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub password: Option<String>,
 }
 
@@ -88,6 +90,6 @@ pub struct BusinessSettings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusinessSettingsUpdate {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub allowed_roles: Option<Vec<Role>>,
 }

@@ -154,15 +154,21 @@ impl App {
         definition_view(&row)
     }
 
-    /// Deletes a definition. Stored values stay in the records' metadata but are no longer
-    /// shown, validated or exported. Admin only.
+    /// Deletes a definition and, in the same transaction, its values from every record of
+    /// its entity, so a later field with the same key starts empty. Admin only.
     pub fn delete_custom_field(&self, tenant: &Tenant, id: CustomFieldId) -> AppResult<()> {
         tenant.require_admin()?;
+        let scope = tenant.scope();
         let mut connection = self.connection()?;
-        if queries::delete(&mut connection, &tenant.scope(), &id.to_string())? == 0 {
-            return Err(AppError::not_found("custom field"));
-        }
-        info!(custom_field_id = %id, "custom field deleted");
+        let row = queries::find(&mut connection, &scope, &id.to_string())?.ok_or_else(|| AppError::not_found("custom field"))?;
+        let definition = definition_view(&row)?;
+
+        let removed = connection.transaction::<_, AppError, _>(|connection| {
+            queries::delete(connection, &scope, &row.id)?;
+            Ok(queries::remove_values(connection, &scope, definition.entity.as_str(), &definition.key)?)
+        })?;
+        info!(custom_field_id = %id, key = definition.key, records = removed, "custom field deleted");
+
         Ok(())
     }
 

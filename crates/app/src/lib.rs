@@ -74,10 +74,13 @@ impl App {
         &self.config
     }
 
-    /// Checks that the database answers a query.
+    /// Checks that the database answers a query on the schema, so a database that lost its
+    /// tables is not reported ready.
     pub fn check_ready(&self) -> AppResult<()> {
         use diesel::connection::SimpleConnection;
         let mut connection = self.connection()?;
-        connection.batch_execute("SELECT 1").map_err(|error| AppError::Unavailable(error.to_string()))
+        connection
+            .batch_execute("SELECT 1 FROM businesses WHERE 1 = 0")
+            .map_err(|error| AppError::Unavailable(error.to_string()))
     }
 }

@@ -91,6 +91,10 @@ backend_tests! {
         expect_problem(admin.post("/api/v1/accounts", &json!({"name": "X", "stage": "live"})), 422, "invalid_body", Some("stage"));
         expect_problem(admin.post("/api/v1/accounts", &json!({"name": "X", "colour": "red"})), 422, "invalid_body", Some("colour"));
         expect_problem(admin.post("/api/v1/accounts", &json!({"name": 7})), 422, "invalid_body", Some("name"));
+        let account = expect_json(admin.post("/api/v1/accounts", &json!({"name": "Kept"})), 201);
+        let path = format!("/api/v1/accounts/{}", account["id"].as_str().expect("id"));
+        expect_problem(admin.patch(&path, &json!({"name": null})), 422, "invalid_body", Some("name"));
+        expect_problem(admin.patch(&path, &json!({"stage": null})), 422, "invalid_body", Some("stage"));
         expect_problem(admin.post("/api/v1/accounts", &json!({"name": "X", "csm_id": "not-a-uuid"})), 422, "invalid_body", Some("csm_id"));
         expect_problem(
             admin.post("/api/v1/accounts", &json!({"name": "X", "csm_id": "01900000-0000-7000-8000-000000000000"})),

@@ -87,3 +87,34 @@ pub fn delete(connection: &mut DbConnection, scope: &Scope, id: &str) -> StoreRe
     )
     .execute(connection)?)
 }
+
+/// Removes the value of one custom field from the metadata of every record of an entity
+/// (`account` or `contact`) in the business. Returns the number of records changed.
+pub fn remove_values(connection: &mut DbConnection, scope: &Scope, entity: &str, key: &str) -> StoreResult<usize> {
+    use diesel::sql_types::Text;
+
+    let table = match entity {
+        "account" => "accounts",
+        "contact" => "contacts",
+        other => return Err(crate::StoreError::Corrupt(format!("unknown custom field entity {other:?}"))),
+    };
+    // JSON functions differ by backend, so each gets its own statement; the key is bound,
+    // never spliced into the SQL.
+    let changed = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(format!(
+            "UPDATE {table} SET metadata = json_remove(metadata, '$.custom_fields.\"' || ?1 || '\"') \
+             WHERE business_id = ?2 AND json_type(metadata, '$.custom_fields.\"' || ?1 || '\"') IS NOT NULL"
+        ))
+        .bind::<Text, _>(key)
+        .bind::<Text, _>(scope.business_id())
+        .execute(connection)?,
+        DbConnection::Postgresql(connection) => diesel::sql_query(format!(
+            "UPDATE {table} SET metadata = (metadata::jsonb #- ARRAY['custom_fields', $1])::text \
+             WHERE business_id = $2 AND (metadata::jsonb -> 'custom_fields') ? $1"
+        ))
+        .bind::<Text, _>(key)
+        .bind::<Text, _>(scope.business_id())
+        .execute(connection)?,
+    };
+    Ok(changed)
+}

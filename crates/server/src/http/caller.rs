@@ -33,8 +33,14 @@ enum Presented {
 
 fn presented_credential(request: &HttpRequest) -> Option<Presented> {
     if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+        // The scheme name is case-insensitive (RFC 9110, section 11.1). Any other scheme
+        // leaves the token empty, which no stored token matches.
         let text = value.to_str().unwrap_or_default();
-        let token = text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")).unwrap_or_default().trim();
+        let token = text
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .unwrap_or_default();
         return Some(Presented::Bearer(token.to_owned()));
     }
     request.cookie(SESSION_COOKIE).map(|cookie| Presented::Cookie(cookie.value().to_owned()))

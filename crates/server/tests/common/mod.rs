@@ -271,3 +271,32 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// Builds a client with no cookie store and no credentials, for tests that read and send
+/// the `Set-Cookie` and `Cookie` headers by hand.
+pub fn plain_client() -> Client {
+    client(false)
+}
+
+/// Returns the `id` member of a JSON object, failing the test when it is missing.
+pub fn id_of(value: &Value) -> String {
+    value["id"].as_str().unwrap_or_else(|| panic!("no string id in {value}")).to_owned()
+}
+
+/// Lists the fields named in a problem's `errors` member.
+pub fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|error| error["field"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Signs in with a cookie session and returns the client with its CSRF token set,
+/// failing the test when sign-in does not succeed.
+pub fn browser_session(server: &TestServer, email: &str) -> ApiClient {
+    let mut browser = ApiClient::browser(server);
+    expect_json(browser.login(email, PASSWORD), 200);
+    browser
+}
