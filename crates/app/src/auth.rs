@@ -121,11 +121,20 @@ impl App {
         let since = at - self.config.throttle_window;
         let email_failures = queries::failures_for_email(&mut connection, &email, since)?;
         let ip_failures = queries::failures_for_ip(&mut connection, client_ip, since)?;
-        if email_failures >= self.config.max_failures_per_email || ip_failures >= self.config.max_failures_per_ip {
-            warn!(ip = client_ip, "sign-in throttled");
-            return Err(AppError::Throttled {
-                retry_after_secs: self.config.throttle_window.num_seconds().unsigned_abs(),
-            });
+        let email_blocked = email_failures >= self.config.max_failures_per_email;
+        let ip_blocked = ip_failures >= self.config.max_failures_per_ip;
+        if email_blocked || ip_blocked {
+            // Sign-in opens again once the oldest failure that counts leaves the window.
+            let oldest = queries::oldest_failure(
+                &mut connection,
+                email_blocked.then_some(email.as_str()),
+                (!email_blocked).then_some(client_ip),
+                since,
+            )?;
+            let reopens_at = oldest.unwrap_or(at) + self.config.throttle_window;
+            let retry_after_secs = (reopens_at - at).num_seconds().max(1).unsigned_abs();
+            warn!(ip = client_ip, retry_after_secs, "sign-in throttled");
+            return Err(AppError::Throttled { retry_after_secs });
         }
 
         let user = user_queries::find_by_email_any_business(&mut connection, &email)?;

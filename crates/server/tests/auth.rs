@@ -164,6 +164,7 @@ backend_tests! {
         let retry_after = header_text(&throttled, "retry-after").expect("a Retry-After header");
         let seconds: u64 = retry_after.parse().unwrap_or_else(|_| panic!("Retry-After is a number of seconds: {retry_after}"));
         assert!(seconds > 0, "Retry-After is positive");
+        assert!(seconds <= 15 * 60, "Retry-After is within the 15-minute window: {seconds}");
         assert!(header_text(&throttled, "set-cookie").is_none(), "a throttled sign-in sets no cookie");
         expect_problem(throttled, 429, "too_many_attempts", None);
 

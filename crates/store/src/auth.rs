@@ -207,3 +207,24 @@ pub fn clear_failures_for_email(connection: &mut DbConnection, email: &str) -> S
 pub fn prune_login_attempts(connection: &mut DbConnection, before: NaiveDateTime) -> StoreResult<usize> {
     Ok(diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before))).execute(connection)?)
 }
+
+/// The earliest failed login since `since`, for an email or from an address: when it
+/// leaves the window, the count drops below the throttling limit again.
+pub fn oldest_failure(
+    connection: &mut DbConnection,
+    email: Option<&str>,
+    ip: Option<&str>,
+    since: NaiveDateTime,
+) -> StoreResult<Option<NaiveDateTime>> {
+    let mut query = login_attempts::table
+        .filter(login_attempts::succeeded.eq(false))
+        .filter(login_attempts::attempted_at.gt(since))
+        .into_boxed();
+    if let Some(email) = email {
+        query = query.filter(login_attempts::email.eq(email.to_owned()));
+    }
+    if let Some(ip) = ip {
+        query = query.filter(login_attempts::ip.eq(ip.to_owned()));
+    }
+    Ok(query.select(diesel::dsl::min(login_attempts::attempted_at)).first(connection)?)
+}
