@@ -8,9 +8,9 @@ BIND ?= 127.0.0.1:8080
 RELEASE_BIN := target/release/mango-cs
 DEMO_CREDENTIALS := data/demo-credentials.txt
 
-.PHONY: run build test test-rust e2e fuzz frontend lint fmt openapi bench clean
+.PHONY: run build tools frontend test test-rust test-frontend e2e fuzz lint fmt openapi bench clean
 
-## run: build the server (and the browser app once it exists), start it on SQLite with sample data
+## run: build the browser app and the server, start it on SQLite with sample data
 run: build
 	@mkdir -p data
 	@if [ ! -s $(DEMO_CREDENTIALS) ]; then \
@@ -27,21 +27,30 @@ run: build
 build: frontend
 	$(CARGO) build --release -p server
 
-## frontend: install the browser app's tools when missing and build it into frontend/dist
-frontend:
-	@if [ -x scripts/build-frontend.sh ]; then scripts/install-frontend-tools.sh && scripts/build-frontend.sh; fi
+## tools: install what the browser app and its tests need, when missing (wasm32 target,
+## Trunk, wasm-bindgen-cli, npm packages, Debian's chromium)
+tools:
+	scripts/install-frontend-tools.sh
 
-## test: Rust unit and HTTP tests (also on PostgreSQL when TEST_POSTGRES_URL is set), then browser tests
-test: test-rust e2e
+## frontend: build the browser app into frontend/dist
+frontend: tools
+	scripts/build-frontend.sh
+
+## test: Rust unit and HTTP tests (also on PostgreSQL when TEST_POSTGRES_URL is set), the
+## browser app's unit tests, then the browser tests in Chromium
+test: test-rust test-frontend e2e
 
 test-rust:
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then echo "HTTP tests run on sqlite and on postgres ($$TEST_POSTGRES_URL)"; \
 	else echo "HTTP tests run on sqlite only; set TEST_POSTGRES_URL to also run them on PostgreSQL"; fi
 	$(CARGO) test --workspace -- --test-threads=6
 
-e2e:
-	@if [ -x scripts/e2e.sh ]; then scripts/install-frontend-tools.sh && scripts/build-frontend.sh && \
-		$(CARGO) build -p server && scripts/e2e.sh; fi
+test-frontend: tools
+	cd frontend && $(CARGO) test --lib
+
+e2e: frontend
+	$(CARGO) build -p server
+	scripts/e2e.sh
 
 ## fuzz: send generated valid and hostile requests to every endpoint; fail on any 5xx
 fuzz:
@@ -61,7 +70,7 @@ openapi:
 	$(CARGO) run -q -p server -- openapi > openapi/openapi.json
 
 bench:
-	@if [ -x scripts/bench-import.sh ]; then scripts/bench-import.sh; fi
+	scripts/bench-import.sh
 
 clean:
 	$(CARGO) clean

@@ -74,7 +74,7 @@ pub struct AccountCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountUpdate {
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -83,12 +83,12 @@ pub struct AccountUpdate {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub industry: Option<Option<String>>,
     /// A change writes a system activity to the timeline.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
     /// Clearing the flag also clears the reasons.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub at_risk: Option<bool>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub at_risk_reasons: Option<Vec<AtRiskReason>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
@@ -106,7 +106,7 @@ pub struct AccountUpdate {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub external_id: Option<Option<String>>,
     /// Merged into the current values; `null` for a key removes that value.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub custom_fields: Option<Map<String, Value>>,
 }
@@ -180,7 +180,7 @@ pub struct ContactCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactUpdate {
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -188,15 +188,15 @@ pub struct ContactUpdate {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub champion: Option<bool>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub economic_buyer: Option<bool>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub technical_buyer: Option<bool>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub detractor: Option<bool>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub custom_fields: Option<Map<String, Value>>,
 }

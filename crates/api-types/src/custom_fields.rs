@@ -29,13 +29,13 @@ pub struct CustomFieldCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldUpdate {
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The new option list of a `single_select` field. Records keep values of removed
     /// options until they are next edited.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
 }
 

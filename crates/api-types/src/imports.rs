@@ -3,19 +3,21 @@
 use crm_core::{ImportId, Stage};
 use serde::{Deserialize, Serialize};
 
-pub use crm_core::import::ImportTarget;
+pub use crm_core::import::{ColumnStatus, ImportTarget};
 
 /// Options of a preview, sent as query parameters.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct ImportPreviewParams {
-    /// Stage for rows whose stage is blank, "Other" or unknown (default `active`).
+    /// Stage of new accounts whose stage cell is blank, "Other" or unknown, or whose file
+    /// has no stage column (default `active`). Existing accounts keep their stage then.
     pub default_stage: Option<Stage>,
-    /// An explicit mapping as a JSON object from column header to field (`name`,
-    /// `domain`, `website`, `industry`, `stage`, `csm`, `ae`, `renewal_date`,
-    /// `billing_customer_id`, `external_id`, `custom_fields.<key>` or `ignore`). Columns it
-    /// leaves out are detected from their headers.
+    /// An explicit mapping as a JSON object from column header to field (`id`, `name`,
+    /// `domain`, `website`, `industry`, `stage`, `at_risk`, `at_risk_reasons`, `csm`, `ae`,
+    /// `renewal_date`, `billing_customer_id`, `external_id`, `custom_fields.<key>` or
+    /// `ignore`), such as `{"Company": "name", "Notes": "ignore"}`. Columns it leaves out
+    /// are detected from their headers.
     pub mapping: Option<String>,
 }
 
@@ -27,6 +29,8 @@ pub struct ColumnMapping {
     /// The field the column feeds, or null when the column is ignored.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub target: Option<ImportTarget>,
+    /// The reason the column has its target, or has none.
+    pub status: ColumnStatus,
 }
 
 /// How many rows an import creates, updates, leaves as they are, or rejects.

@@ -45,7 +45,8 @@ mod tests {
     fn absent_null_and_value_differ() {
         let absent: Change = serde_json::from_str("{}").unwrap_or_else(|error| panic!("{error}"));
         assert_eq!((absent.note, absent.name), (None, None));
-        let cleared: Change = serde_json::from_str(r#"{"note": null, "name": "x"}"#).unwrap_or_else(|error| panic!("{error}"));
+        let cleared: Change =
+            serde_json::from_str(r#"{"note": null, "name": "x"}"#).unwrap_or_else(|error| panic!("{error}"));
         assert_eq!((cleared.note, cleared.name), (Some(None), Some("x".to_owned())));
         assert!(serde_json::from_str::<Change>(r#"{"name": null}"#).is_err());
     }

@@ -35,15 +35,15 @@ pub struct UserCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// `false` deactivates the user, ending their sessions and revoking their tokens.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// A new password of at least 12 characters.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
@@ -90,6 +90,6 @@ pub struct BusinessSettings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusinessSettingsUpdate {
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub allowed_roles: Option<Vec<Role>>,
 }

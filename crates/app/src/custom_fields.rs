@@ -160,7 +160,8 @@ impl App {
         tenant.require_admin()?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;
-        let row = queries::find(&mut connection, &scope, &id.to_string())?.ok_or_else(|| AppError::not_found("custom field"))?;
+        let row = queries::find(&mut connection, &scope, &id.to_string())?
+            .ok_or_else(|| AppError::not_found("custom field"))?;
         let definition = definition_view(&row)?;
 
         let removed = connection.transaction::<_, AppError, _>(|connection| {

@@ -10,6 +10,15 @@ pub fn neutralize_formula(cell: &str) -> String {
     }
 }
 
+/// Undoes [`neutralize_formula`] on an imported cell: drops the apostrophe in front of a
+/// formula character, so an exported file re-imports to the same values.
+pub fn strip_formula_guard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +30,13 @@ mod tests {
         }
         assert_eq!(neutralize_formula("Acme"), "Acme");
         assert_eq!(neutralize_formula(""), "");
+    }
+
+    #[test]
+    fn guard_is_stripped_on_import() {
+        for cell in ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx", "Acme", "'quoted", ""] {
+            assert_eq!(strip_formula_guard(&neutralize_formula(cell)), cell, "{cell:?}");
+        }
+        assert_eq!(strip_formula_guard("'Acme"), "'Acme", "an apostrophe before plain text stays");
     }
 }

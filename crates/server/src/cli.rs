@@ -1,7 +1,7 @@
 //! Command-line interface. Every command reads `DATABASE_URL` and prints one line that
 //! says what failed and what to do when it fails.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 
 use anyhow::{bail, Context};
@@ -67,6 +67,10 @@ pub struct ServeArgs {
     /// Most database connections the server keeps open.
     #[arg(long, env = "MANGO_CS_DB_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
+    /// Directory of the built browser app, relative to the working directory;
+    /// scripts/build-frontend.sh writes it.
+    #[arg(long, env = "MANGO_CS_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,30 +180,38 @@ fn describe(error: AppError) -> anyhow::Error {
     }
 }
 
+/// Writes command output to stdout. A closed pipe (as in `mango-cs openapi | head`) is not
+/// an error: the reader has all it wanted.
+fn write_out(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         Some(command) => command,
         None => Command::Serve(ServeArgs::default_from_env()?),
     };
     match command {
-        Command::Openapi => {
-            print!("{}", crate::http::openapi::document_json());
-            Ok(())
-        }
+        Command::Openapi => write_out(&crate::http::openapi::document_json()),
         Command::Serve(args) => {
             let app = open(&cli.database_url, args.pool_size)?;
-            crate::serve::serve(app, ServerSettings { secure_cookies: args.secure_cookies }, args.bind)
+            let settings = ServerSettings { secure_cookies: args.secure_cookies, static_dir: args.static_dir };
+            crate::serve::serve(app, settings, args.bind)
         }
         Command::Migrate => {
             open(&cli.database_url, 1)?;
-            println!("migrations applied");
-            Ok(())
+            write_out("migrations applied\n")
         }
         Command::Businesses(BusinessCommand::Create { name, slug }) => {
             let app = open(&cli.database_url, 1)?;
             let business = app.create_business(&name, &slug).map_err(describe)?;
-            println!("created business {} ({})", business.slug, business.id);
-            Ok(())
+            write_out(&format!("created business {} ({})\n", business.slug, business.id))
         }
         Command::Users(UserCommand::Create { business, email, name, role, password_stdin }) => {
             let role: Role = role.parse().map_err(|error| anyhow::anyhow!("invalid --role: {error}"))?;
@@ -215,26 +227,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let user = app
                 .create_user_in_business(&business, &UserCreate { email, name, role, password })
                 .map_err(describe)?;
-            println!("created user {} ({}) with role {}", user.email, user.id, user.role);
-            Ok(())
+            write_out(&format!("created user {} ({}) with role {}\n", user.email, user.id, user.role))
         }
         Command::Tokens(TokenCommand::Create { email, name }) => {
             let app = open(&cli.database_url, 1)?;
             let created = app.create_token_for_email(&email, &name).map_err(describe)?;
-            println!("{}", created.secret);
-            Ok(())
+            write_out(&format!("{}\n", created.secret))
         }
         Command::SampleData(SampleDataCommand::Generate { business }) => {
             let app = open(&cli.database_url, 1)?;
             let summary = app.generate_sample_data(&business).map_err(describe)?;
-            print!("{summary}");
-            Ok(())
+            write_out(&summary.to_string())
         }
         Command::SampleData(SampleDataCommand::Destroy { business }) => {
             let app = open(&cli.database_url, 1)?;
             let removed = app.destroy_sample_data(&business).map_err(describe)?;
-            println!("{removed}");
-            Ok(())
+            write_out(&format!("{removed}\n"))
         }
     }
 }

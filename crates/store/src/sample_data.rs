@@ -29,8 +29,10 @@ pub fn count_all(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Re
 /// sample users.
 pub fn count_samples(connection: &mut DbConnection, scope: &Scope) -> StoreResult<RecordCounts> {
     let business_id = scope.business_id();
-    let sample_accounts =
-        accounts::table.filter(accounts::business_id.eq(business_id)).filter(accounts::is_sample.eq(true)).select(accounts::id);
+    let sample_accounts = accounts::table
+        .filter(accounts::business_id.eq(business_id))
+        .filter(accounts::is_sample.eq(true))
+        .select(accounts::id);
     Ok(RecordCounts {
         accounts: sample_accounts.count().get_result(connection)?,
         contacts: contacts::table
@@ -54,6 +56,8 @@ pub fn count_samples(connection: &mut DbConnection, scope: &Scope) -> StoreResul
 /// Deletes the sample users of the business. Their sessions and tokens go with them;
 /// accounts and activities that name them as owner or author keep existing without one.
 pub fn delete_sample_users(connection: &mut DbConnection, scope: &Scope) -> StoreResult<usize> {
-    Ok(diesel::delete(users::table.filter(users::business_id.eq(scope.business_id())).filter(users::is_sample.eq(true)))
-        .execute(connection)?)
+    Ok(diesel::delete(
+        users::table.filter(users::business_id.eq(scope.business_id())).filter(users::is_sample.eq(true)),
+    )
+    .execute(connection)?)
 }

@@ -7,6 +7,7 @@ pub mod openapi;
 pub mod problem;
 pub mod responses;
 pub mod routes;
+pub mod spa;
 
 use std::sync::OnceLock;
 
@@ -23,6 +24,9 @@ use crate::http::problem::ApiError;
 pub struct ServerSettings {
     /// Marks the session cookie `Secure`, for deployments behind HTTPS.
     pub secure_cookies: bool,
+    /// Directory of the built browser app. When it is not a directory, the API still
+    /// works and other paths answer a note that the app is not built.
+    pub static_dir: std::path::PathBuf,
 }
 
 /// Registers every route, the shared state and the middleware on an actix `App`.
@@ -61,6 +65,9 @@ pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::Se
             .service(routes::custom_fields::reorder)
             .service(routes::custom_fields::update)
             .service(routes::custom_fields::remove)
+            .service(routes::imports::preview)
+            .service(routes::imports::commit)
+            .service(routes::imports::export)
             .service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::ApiDoc::openapi()))
             .service(web::redirect("/api/docs", "/api/docs/"));
@@ -117,14 +124,16 @@ fn documented_methods(path: &str) -> Option<Vec<&'static str>> {
         .iter()
         .find(|(template, _)| {
             template.len() == segments.len()
-                && template.iter().zip(&segments).all(|(expected, actual)| {
-                    (expected.starts_with('{') && !actual.is_empty()) || expected == actual
-                })
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(expected, actual)| (expected.starts_with('{') && !actual.is_empty()) || expected == actual)
         })
         .map(|(_, methods)| methods.clone())
 }
 
-/// Builds the actix application with middleware, routes and the fallback.
+/// Builds the actix application with middleware, routes and the fallback, which serves
+/// the browser app and answers unknown `/api/` paths with [`not_found`].
 #[macro_export]
 macro_rules! build_http_app {
     ($app:expr, $settings:expr) => {
@@ -132,6 +141,6 @@ macro_rules! build_http_app {
             .wrap(actix_web::middleware::from_fn($crate::http::access_log::log_request))
             .wrap(actix_web::middleware::Compress::default())
             .configure($crate::http::configure($app, $settings))
-            .default_service(actix_web::web::to($crate::http::not_found))
+            .default_service(actix_web::web::to($crate::http::spa::fallback))
     };
 }

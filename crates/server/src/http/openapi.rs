@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::routes::{accounts, auth, custom_fields, health, users};
+use crate::http::routes::{accounts, auth, custom_fields, health, imports, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +46,9 @@ use crate::http::routes::{accounts, auth, custom_fields, health, users};
         custom_fields::reorder,
         custom_fields::update,
         custom_fields::remove,
+        imports::preview,
+        imports::commit,
+        imports::export,
     ),
     modifiers(&Security),
     tags(

@@ -1,0 +1,24 @@
+//! The Mango CS browser app: a Leptos single-page app that talks only to `/api/v1`.
+//!
+//! Modules without Leptos views (`account_draft`, `alerts`, `csv_preview`, `forms`,
+//! `labels`, `list_query`, `redirect`) hold the state logic and are unit-tested
+//! natively with `cargo test`.
+
+pub mod account_draft;
+pub mod alerts;
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod csv_preview;
+pub mod forms;
+pub mod labels;
+pub mod list_query;
+pub mod notify;
+pub mod pages;
+pub mod redirect;
+pub mod session;
+
+/// Mounts the app on the page's `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

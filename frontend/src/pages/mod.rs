@@ -1,0 +1,15 @@
+//! One module per screen.
+
+pub mod account_detail;
+pub mod account_form;
+pub mod account_new;
+pub mod accounts;
+pub mod admin_fields;
+pub mod admin_settings;
+pub mod admin_tokens;
+pub mod admin_users;
+pub mod contacts;
+pub mod import;
+pub mod login;
+pub mod not_found;
+pub mod timeline;
