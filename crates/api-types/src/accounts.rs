@@ -113,7 +113,7 @@ pub struct AccountUpdate {
 
 /// Filters, sort and paging of the account list and its CSV export.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct AccountListParams {
     pub stage: Option<Stage>,

@@ -7,7 +7,7 @@ pub use crm_core::import::{ColumnStatus, ImportTarget};
 
 /// Options of a preview, sent as query parameters.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ImportPreviewParams {
     /// Stage of new accounts whose stage cell is blank, "Other" or unknown, or whose file

@@ -28,7 +28,7 @@ pub struct Page<T> {
 
 /// Offset paging of lists without a sort choice.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// Items per page, 1 to 200 (default 50).

@@ -319,16 +319,10 @@ fn insert_dataset(connection: &mut DbConnection, dataset: &Dataset) -> AppResult
     Ok(())
 }
 
-/// Counts what `destroy` would remove: everything in a sample business, or the sample
-/// accounts (with their contacts and activities) and sample users of any other.
+/// Counts the sample accounts (with their contacts and activities) and sample users of a
+/// business.
 fn sample_counts(connection: &mut DbConnection, business: &BusinessRow) -> AppResult<SampleCounts> {
-    let scope = scope_of(business)?;
-    let counts = if business.is_sample {
-        store::sample_data::count_all(connection, &scope)?
-    } else {
-        store::sample_data::count_samples(connection, &scope)?
-    };
-    Ok(counts.into())
+    Ok(store::sample_data::count_samples(connection, &scope_of(business)?)?.into())
 }
 
 impl App {
@@ -488,7 +482,10 @@ impl App {
 
         let (outcome, counts) = connection.transaction::<_, AppError, _>(|connection| {
             let counts = sample_counts(connection, &business)?;
-            if business.is_sample {
+            // A sample business goes as a whole only while it holds nothing but sample data;
+            // accounts or users added to it since are kept, with the business.
+            let only_samples = SampleCounts::from(store::sample_data::count_all(connection, &scope)?) == counts;
+            if business.is_sample && only_samples {
                 business_queries::delete(connection, &business.id)?;
                 Ok((RemovalOutcome::RemovedBusiness, counts))
             } else if counts.is_empty() {

@@ -137,10 +137,10 @@ pub enum SampleDataCommand {
     },
     /// Remove exactly what `generate` added and print what was removed.
     ///
-    /// Deletes a sample business with everything in it. From any other business it deletes
-    /// only the sample accounts (with their contacts and activities) and the sample users;
-    /// accounts the business owns keep existing, without an owner where a sample user was
-    /// one. Succeeds when there is nothing to remove.
+    /// Deletes the sample accounts (with their contacts and activities) and the sample users.
+    /// A business that `generate` created is deleted as a whole only while it holds nothing
+    /// else. Accounts added by people keep existing, without an owner where a sample user
+    /// was one. Succeeds when there is nothing to remove.
     Destroy {
         /// Slug of the business to clean up.
         #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]

@@ -234,6 +234,32 @@ backend_tests! {
         assert_ne!(dates.first(), Some(&Value::Null));
     }
 
+    fn cursor_pages_non_ascii_names(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        for name in ["Ärzte Zentrum", "Ölwerk Nord", "Édition Bleue", "ÄÄ First", "İstanbul Tekstil", "zed", "Alpha"] {
+            expect_json(admin.post("/api/v1/accounts", &json!({"name": name})), 201);
+        }
+
+        for sort in ["name", "-name"] {
+            let mut seen = Vec::new();
+            let mut path = format!("/api/v1/accounts?limit=1&sort={sort}");
+            for _ in 0..20 {
+                let page = expect_json(admin.get(&path), 200);
+                seen.extend(ids(&page));
+                match page["next_cursor"].as_str() {
+                    Some(cursor) => path = format!("/api/v1/accounts?limit=1&sort={sort}&cursor={cursor}"),
+                    None => break,
+                }
+            }
+            let mut distinct = seen.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(seen.len(), 7, "{sort}: seven pages of one: {seen:?}");
+            assert_eq!(distinct.len(), 7, "{sort}: no account repeated");
+        }
+    }
+
     fn unauthenticated_requests_get_401(server) {
         let anonymous = server.anonymous();
         expect_problem(anonymous.get("/api/v1/accounts"), 401, "unauthenticated", None);

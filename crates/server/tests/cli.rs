@@ -351,6 +351,23 @@ cli_tests! {
         assert_eq!(empty, "business demo has no sample data; nothing to remove\n", "a real business of that slug is kept");
     }
 
+    fn destroy_keeps_work_added_to_demo(database) {
+        let url = database.url().to_owned();
+        let output = run(&url, &["sample-data", "generate"]).expect_success();
+        let server = TestServer::start(database);
+        let admin = with_token(&server, &field(&output, "token"));
+        let added = expect_json(admin.post("/api/v1/accounts", &json!({"name": "Real Customer"})), 201);
+        create_user(&url, "demo", "real@demo.test", "manager", "a long enough password");
+
+        let removed = run(&url, &["sample-data", "destroy"]).expect_success();
+        assert!(removed.contains("200 accounts"), "{removed}");
+        let kept_token = run(&url, &["tokens", "create", "--email", "real@demo.test", "--name", "tests"]).expect_success();
+        let kept = with_token(&server, kept_token.trim_end());
+        let list = expect_json(kept.get("/api/v1/accounts"), 200);
+        assert_eq!(list["total"], 1, "only the account a person added is left: {list}");
+        assert_eq!(list["items"][0]["id"], added["id"]);
+    }
+
     fn sample_data_in_real_business_spares_tenant(database) {
         let url = database.url().to_owned();
         create_business(&url, "acme");

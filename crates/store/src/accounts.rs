@@ -167,7 +167,10 @@ pub fn list(connection: &mut DbConnection, scope: &Scope, query: &AccountQuery) 
     let descending = query.descending;
     let ordered = match query.sort {
         AccountSortKey::Name => {
-            let after = after.map(|(value, id)| (sort_text(value), id));
+            // The cursor keeps the name as stored and the database lowers both sides, so
+            // the comparison matches the ORDER BY even where Rust and SQL lower-case
+            // letters differently (SQLite's lower() changes ASCII letters only).
+            let after = after.map(|(value, id)| (lower(sort_text(value)), id));
             keyset_required!(base, lower(accounts::name), descending, after)
         }
         AccountSortKey::CreatedAt => {
@@ -223,7 +226,7 @@ fn sort_integer(value: SortValue) -> Option<i32> {
 /// The cursor value of a row for the given sort key.
 pub fn sort_value(row: &AccountRow, key: AccountSortKey) -> SortValue {
     match key {
-        AccountSortKey::Name => SortValue::Text(row.name.to_lowercase()),
+        AccountSortKey::Name => SortValue::Text(row.name.clone()),
         AccountSortKey::CreatedAt => SortValue::Timestamp(row.created_at),
         AccountSortKey::UpdatedAt => SortValue::Timestamp(row.updated_at),
         AccountSortKey::RenewalDate => SortValue::Date(row.renewal_date),

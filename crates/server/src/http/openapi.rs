@@ -115,4 +115,23 @@ mod tests {
         assert_eq!(document["openapi"], "3.1.0");
         assert!(document["paths"]["/api/v1/accounts"]["get"].is_object());
     }
+
+    #[test]
+    fn path_parameters_appear_in_their_paths() {
+        let document: serde_json::Value = serde_json::from_str(&document_json()).unwrap_or_default();
+        let paths = document["paths"].as_object().cloned().unwrap_or_default();
+        for (path, item) in &paths {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap_or_default();
+                    if parameter["in"] == "path" {
+                        assert!(
+                            path.contains(&format!("{{{name}}}")),
+                            "{method} {path}: path parameter {name} is not in the path"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
