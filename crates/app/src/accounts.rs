@@ -7,7 +7,7 @@ use base64::Engine;
 use chrono::{NaiveDate, NaiveDateTime};
 use crm_core::custom_field::merge_values;
 use crm_core::stage::normalize_reasons;
-use crm_core::validation::{optional_text, required_text};
+use crm_core::validation::{date_in_range, optional_text, required_text};
 use crm_core::{domain_name, AccountId, AtRiskReason, CustomFieldEntity, Stage, UserId, ValidationErrors};
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -246,6 +246,9 @@ impl App {
         if !input.at_risk && !input.at_risk_reasons.is_empty() {
             errors.add("at_risk_reasons", "can only be set when at_risk is true");
         }
+        if let Err(message) = input.renewal_date.map(date_in_range).transpose() {
+            errors.add("renewal_date", message);
+        }
         let definitions = definitions_for(&mut connection, &scope, CustomFieldEntity::Account)?;
         let custom_fields = match merge_values(&definitions, &Map::new(), &input.custom_fields, "custom_fields") {
             Ok(values) => values,
@@ -315,6 +318,9 @@ impl App {
             row.stage = stage.as_str().to_owned();
         }
         if let Some(renewal_date) = input.renewal_date {
+            if let Err(message) = renewal_date.map(date_in_range).transpose() {
+                errors.add("renewal_date", message);
+            }
             row.renewal_date = renewal_date;
         }
         if let Some(csm_id) = input.csm_id {

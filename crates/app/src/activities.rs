@@ -3,7 +3,7 @@
 use api_types::accounts::{Activity, ActivityCreate};
 use api_types::{Page, PageParams};
 use chrono::NaiveDateTime;
-use crm_core::validation::{optional_text, required_text};
+use crm_core::validation::{date_in_range, optional_text, required_text};
 use crm_core::{AccountId, ActivityKind, UserId, ValidationErrors};
 use store::activities::{self as queries, ActivityRow};
 use store::{accounts as account_queries, DbConnection, Scope};
@@ -95,6 +95,8 @@ impl App {
         let occurred_at = input.occurred_at.map(|at| at.naive_utc()).unwrap_or(at);
         if occurred_at > at + chrono::Duration::days(1) {
             errors.add("occurred_at", "must not be more than a day in the future");
+        } else if let Err(message) = date_in_range(occurred_at.date()) {
+            errors.add("occurred_at", message);
         }
         errors.into_result()?;
 

@@ -119,39 +119,28 @@ impl App {
         let mut connection = self.connection()?;
         let at = now();
         let since = at - self.config.throttle_window;
-        let email_failures = queries::failures_for_email(&mut connection, &email, since)?;
-        let ip_failures = queries::failures_for_ip(&mut connection, client_ip, since)?;
-        let email_blocked = email_failures >= self.config.max_failures_per_email;
-        let ip_blocked = ip_failures >= self.config.max_failures_per_ip;
-        if email_blocked || ip_blocked {
-            // Sign-in opens again once the oldest failure that counts leaves the window.
-            let oldest = queries::oldest_failure(
-                &mut connection,
-                email_blocked.then_some(email.as_str()),
-                (!email_blocked).then_some(client_ip),
-                since,
-            )?;
-            let reopens_at = oldest.unwrap_or(at) + self.config.throttle_window;
-            let retry_after_secs = (reopens_at - at).num_seconds().max(1).unsigned_abs();
-            warn!(ip = client_ip, retry_after_secs, "sign-in throttled");
-            return Err(AppError::Throttled { retry_after_secs });
-        }
+        self.check_throttle(&mut connection, &email, client_ip, at, 0)?;
+
+        // The attempt counts as failed from before the slow password check until it
+        // succeeds, and the limit is checked again with it included, so parallel guesses
+        // cannot all pass the first check before any of them is recorded.
+        queries::insert_login_attempt(
+            &mut connection,
+            &LoginAttemptRow {
+                id: new_id().to_string(),
+                email: email.clone(),
+                ip: client_ip.to_owned(),
+                succeeded: false,
+                attempted_at: at,
+            },
+        )?;
+        self.check_throttle(&mut connection, &email, client_ip, at, 1)?;
 
         let user = user_queries::find_by_email_any_business(&mut connection, &email)?;
         let password_ok = verify_password(password, user.as_ref().and_then(|user| user.password_hash.as_deref()));
         let user = match user {
             Some(user) if password_ok && user.active => user,
             _ => {
-                queries::insert_login_attempt(
-                    &mut connection,
-                    &LoginAttemptRow {
-                        id: new_id().to_string(),
-                        email: email.clone(),
-                        ip: client_ip.to_owned(),
-                        succeeded: false,
-                        attempted_at: at,
-                    },
-                )?;
                 info!(ip = client_ip, "sign-in failed");
                 return Err(AppError::Unauthenticated("the email or password is wrong".into()));
             }
@@ -180,6 +169,39 @@ impl App {
 
         let session = self.session_of(&mut connection, &tenant)?;
         Ok(SignedIn { session_token, session })
+    }
+
+    /// Refuses sign-in while the email or the client address has reached its limit of
+    /// failed attempts in the window; `own_attempts` is the number of the caller's own
+    /// attempts already recorded, which do not count against it.
+    fn check_throttle(
+        &self,
+        connection: &mut DbConnection,
+        email: &str,
+        client_ip: &str,
+        at: chrono::NaiveDateTime,
+        own_attempts: i64,
+    ) -> AppResult<()> {
+        let since = at - self.config.throttle_window;
+        let email_failures = queries::failures_for_email(connection, email, since)? - own_attempts;
+        let ip_failures = queries::failures_for_ip(connection, client_ip, since)? - own_attempts;
+        let email_blocked = email_failures >= self.config.max_failures_per_email;
+        let ip_blocked = ip_failures >= self.config.max_failures_per_ip;
+        if !email_blocked && !ip_blocked {
+            return Ok(());
+        }
+
+        // Sign-in opens again once the oldest failure that counts leaves the window.
+        let oldest = queries::oldest_failure(
+            connection,
+            email_blocked.then_some(email),
+            (!email_blocked).then_some(client_ip),
+            since,
+        )?;
+        let reopens_at = oldest.unwrap_or(at) + self.config.throttle_window;
+        let retry_after_secs = (reopens_at - at).num_seconds().max(1).unsigned_abs();
+        warn!(ip = client_ip, retry_after_secs, "sign-in throttled");
+        Err(AppError::Throttled { retry_after_secs })
     }
 
     /// Ends the browser session whose cookie value is given. Ending an unknown or expired

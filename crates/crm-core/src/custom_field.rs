@@ -109,9 +109,12 @@ pub fn validate_value(definition: &CustomFieldDefinition, value: &Value) -> Resu
             }
         }
         (CustomFieldKind::Number, Value::Number(number)) => Ok(Value::Number(number.clone())),
-        (CustomFieldKind::Date, Value::String(text)) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map(|date| Value::String(date.format("%Y-%m-%d").to_string()))
-            .map_err(|_| "must be a date as YYYY-MM-DD".to_owned()),
+        (CustomFieldKind::Date, Value::String(text)) => {
+            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| "must be a date as YYYY-MM-DD".to_owned())?;
+            crate::validation::date_in_range(date)?;
+            Ok(Value::String(date.format("%Y-%m-%d").to_string()))
+        }
         (CustomFieldKind::Boolean, Value::Bool(flag)) => Ok(Value::Bool(*flag)),
         (CustomFieldKind::SingleSelect, Value::String(text)) => {
             let trimmed = text.trim();

@@ -385,11 +385,17 @@ pub fn parse_date(cell: &str) -> Result<Option<NaiveDate>, String> {
     if trimmed.is_empty() {
         return Ok(None);
     }
-    let date_part = trimmed.get(..10).unwrap_or(trimmed);
-    NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
+    let invalid = || format!("{} is not a date; use YYYY-MM-DD", shown(trimmed));
+    // The date may be followed by a time (`2026-01-31T10:00:00Z`), but by nothing else.
+    let (date_part, rest) = trimmed.split_at(trimmed.len().min(10));
+    if !rest.is_empty() && !rest.starts_with(['T', ' ']) {
+        return Err(invalid());
+    }
+    let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(date_part, "%Y/%m/%d"))
-        .map(Some)
-        .map_err(|_| format!("{} is not a date; use YYYY-MM-DD", shown(trimmed)))
+        .map_err(|_| invalid())?;
+    crate::validation::date_in_range(date).map_err(|message| format!("{}: {message}", shown(trimmed)))?;
+    Ok(Some(date))
 }
 
 /// Parses a yes/no cell: `true`, `yes`, `y`, `1` or their opposites, in any case.
@@ -742,6 +748,10 @@ mod tests {
         assert_eq!(parse_date("2026-03-01"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1)));
         assert_eq!(parse_date("2026-03-01T10:00:00Z"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1)));
         assert!(parse_date("03/01/2026").is_err());
+        assert!(parse_date("2026-12-3199").is_err(), "trailing digits");
+        assert!(parse_date("2026-01-05junk").is_err(), "trailing text");
+        assert!(parse_date("-0001-12-31").is_err(), "negative year");
+        assert!(parse_date("1850-01-01").is_err(), "before 1900");
         assert_eq!(parse_date(" "), Ok(None));
     }
 

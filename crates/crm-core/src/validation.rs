@@ -133,3 +133,35 @@ mod tests {
         assert_eq!(errors.0[1].field, "title");
     }
 }
+
+/// Earliest and latest dates accepted anywhere, so every stored date means the same on
+/// both backends (PostgreSQL rejects years before 4713 BC, SQLite stores anything).
+pub const MIN_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const MAX_DATE: (i32, u32, u32) = (2999, 12, 31);
+
+/// Checks that a date lies between [`MIN_DATE`] and [`MAX_DATE`].
+pub fn date_in_range(date: chrono::NaiveDate) -> Result<(), String> {
+    use chrono::Datelike;
+    let key = (date.year(), date.month(), date.day());
+    if key < MIN_DATE || key > MAX_DATE {
+        Err("must be between 1900-01-01 and 2999-12-31".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    #[test]
+    fn dates_outside_range_fail() {
+        for (year, month, day) in [(1899, 12, 31), (3000, 1, 1), (-4714, 1, 1)] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
+            assert!(date_in_range(date).is_err(), "{date}");
+        }
+        assert!(date_in_range(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default()).is_ok());
+    }
+}

@@ -95,6 +95,19 @@ backend_tests! {
         let path = format!("/api/v1/accounts/{}", account["id"].as_str().expect("id"));
         expect_problem(admin.patch(&path, &json!({"name": null})), 422, "invalid_body", Some("name"));
         expect_problem(admin.patch(&path, &json!({"stage": null})), 422, "invalid_body", Some("stage"));
+        expect_problem(admin.patch(&path, &json!({"renewal_date": "-4714-01-01"})), 422, "validation_failed", Some("renewal_date"));
+        expect_problem(
+            admin.post("/api/v1/accounts", &json!({"name": "Old", "renewal_date": "1850-01-01"})),
+            422,
+            "validation_failed",
+            Some("renewal_date"),
+        );
+        expect_problem(
+            admin.post(&format!("{path}/activities"), &json!({"kind": "note", "subject": "x", "occurred_at": "-5000-01-01T00:00:00Z"})),
+            422,
+            "validation_failed",
+            Some("occurred_at"),
+        );
         expect_problem(admin.post("/api/v1/accounts", &json!({"name": "X", "csm_id": "not-a-uuid"})), 422, "invalid_body", Some("csm_id"));
         expect_problem(
             admin.post("/api/v1/accounts", &json!({"name": "X", "csm_id": "01900000-0000-7000-8000-000000000000"})),

@@ -149,6 +149,26 @@ backend_tests! {
         );
     }
 
+    fn parallel_guesses_stay_within_limit(server) {
+        server.business("acme");
+        server.user("acme", "admin@acme.test", Role::Admin);
+
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let guesses: Vec<_> = (0..20)
+                .map(|guess| {
+                    let server = &server;
+                    scope.spawn(move || login_raw(server, "admin@acme.test", &format!("wrong password {guess}")).status().as_u16())
+                })
+                .collect();
+            guesses.into_iter().map(|guess| guess.join().expect("guess thread")).collect()
+        });
+
+        let checked = statuses.iter().filter(|status| **status == 401).count();
+        let throttled = statuses.iter().filter(|status| **status == 429).count();
+        assert!(checked <= 5, "at most five passwords were checked: {statuses:?}");
+        assert_eq!(checked + throttled, 20, "every guess was refused: {statuses:?}");
+    }
+
     fn five_failures_throttle_the_email(server) {
         server.business("acme");
         let admin = server.user("acme", "admin@acme.test", Role::Admin);
