@@ -112,3 +112,20 @@ test('expired session returns to login and back', async () => {
     await page.getByRole('link', { name: 'Initech' }).waitFor();
   });
 });
+
+test('session ended during a write returns to login', async () => {
+  await withApp('session-ended-write', async ({ server, page, errors }) => {
+    const [account] = await seedAccounts(server, [{ name: 'Initech' }]);
+    await page.goto(`/accounts/${account.id}`);
+    await signIn(page);
+    await page.waitForURL(`**/accounts/${account.id}`);
+    await page.getByLabel('Subject').waitFor();
+
+    await page.context().clearCookies();
+    await page.getByLabel('Subject').fill('Call notes');
+    await page.getByRole('button', { name: 'Log activity' }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByText('Your session has ended').waitFor();
+    assert.deepEqual(errors, [], 'the app raised no error');
+  });
+});

@@ -91,7 +91,10 @@ pub fn set_unauthorized_handler(handler: impl Fn() + 'static) {
 fn notify_unauthorized() {
     let handler = ON_UNAUTHORIZED.with(|cell| cell.borrow().clone());
     if let Some(handler) = handler {
-        handler();
+        // The handler leaves the page for the login form, which disposes the page's state.
+        // Running it as a separate task lets the caller finish handling the error first,
+        // because a disposed signal panics when read.
+        leptos::task::spawn_local(async move { handler() });
     }
 }
 
