@@ -114,12 +114,36 @@ fn for_each_record(text: &str, mut visit: impl FnMut(u64, &StringRecord) -> AppR
     let mut reader = csv_reader(text);
     let mut record = StringRecord::new();
     let mut row = 0;
+    let mut last_start = None;
     while reader.read_record(&mut record).map_err(|error| unreadable(&error))? {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
         row += 1;
+        let spans_lines = record.iter().any(|cell| cell.contains('\n'));
+        last_start = record.position().map(|position| (row, position.byte(), spans_lines));
         visit(row, &record)?;
+    }
+    if let Some((row, start, spans_lines)) = last_start {
+        check_closed_quotes(text, row, start, spans_lines)?;
+    }
+    Ok(())
+}
+
+/// Rejects a file whose last record opens a quoted cell that never closes. The CSV reader
+/// then reads everything up to the end of the file as that one cell, so the record spans
+/// several lines and its raw text holds an odd number of quote characters.
+fn check_closed_quotes(text: &str, row: u64, start: u64, spans_lines: bool) -> AppResult<()> {
+    let raw = usize::try_from(start).ok().and_then(|start| text.get(start..)).unwrap_or_default();
+    let odd_quotes = raw.bytes().filter(|byte| *byte == b'"').count() % 2 == 1;
+    if spans_lines && odd_quotes {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "row {row} opens a quoted cell that never closes, so the rest of the file would be read as one cell; \
+                 add the closing quote and upload the file again"
+            ),
+        ));
     }
     Ok(())
 }

@@ -563,6 +563,12 @@ backend_tests! {
         let garbage: Vec<u8> = (0..4096_u32).map(|index| (index.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         expect_problem(raw("text/csv", garbage), 422, "validation_failed", Some("file"));
         expect_problem(raw("text/csv", b"name\nA\0B\n".to_vec()), 422, "validation_failed", Some("file"));
+        let unclosed = b"Company name,Company Domain Name\r\nQuoteA Co,quotea.example\r\n\"QuoteB Co,quoteb.example\r\nQuoteC Co,quotec.example\r\n";
+        let problem = expect_problem(raw("text/csv", unclosed.to_vec()), 422, "validation_failed", Some("file"));
+        assert!(problem["errors"][0]["message"].as_str().unwrap_or_default().starts_with("row 2 opens a quoted cell"), "{problem}");
+        let quoted_break = b"name,domain\n\"Two\nLines Co\",two.example\n\"Said \"\"hi\"\"\nthere\",hi.example\n";
+        let previewed = expect_json(raw("text/csv", quoted_break.to_vec()), 200);
+        assert_eq!(previewed["counts"], counts(2, 0, 0, 0), "closed quotes across lines are fine: {previewed}");
         expect_problem(raw("application/json", b"{\"name\": \"Acme\"}".to_vec()), 415, "unsupported_media_type", None);
         expect_problem(raw("image/png", b"name\nAcme\n".to_vec()), 415, "unsupported_media_type", None);
         expect_problem(raw("multipart/form-data", b"name\nAcme\n".to_vec()), 400, "malformed_multipart", None);
