@@ -60,6 +60,35 @@ pub fn with_values(metadata: &str, values: Map<String, Value>) -> AppResult<Stri
     Ok(store::to_json_text(&metadata)?)
 }
 
+/// "an account" or "a contact", for messages.
+fn entity_article(entity: CustomFieldEntity) -> &'static str {
+    match entity {
+        CustomFieldEntity::Account => "an account",
+        CustomFieldEntity::Contact => "a contact",
+    }
+}
+
+/// Rejects a label that another field of the entity already has, ignoring case: labels are
+/// the CSV column headers, so two equal ones would make an export ambiguous.
+fn check_label_free(
+    fields: &[DefinitionRow],
+    own_id: Option<&str>,
+    label: &str,
+    entity: CustomFieldEntity,
+) -> AppResult<()> {
+    let taken = fields
+        .iter()
+        .any(|field| Some(field.id.as_str()) != own_id && field.label.to_lowercase() == label.to_lowercase());
+    if taken {
+        return Err(AppError::Conflict {
+            code: "custom_field_label_taken",
+            field: Some("label".into()),
+            message: format!("{} custom field is already labelled {label:?}", entity_article(entity)),
+        });
+    }
+    Ok(())
+}
+
 impl App {
     /// Lists definitions in display order. Any signed-in user may read them, because
     /// forms and lists need them.
@@ -96,6 +125,7 @@ impl App {
                 format!("an entity may have at most {MAX_FIELDS_PER_ENTITY} custom fields"),
             ));
         }
+        check_label_free(&existing, None, &label, input.entity)?;
         let at = now();
         let row = DefinitionRow {
             id: new_id().to_string(),
@@ -115,7 +145,7 @@ impl App {
                 error,
                 "key",
                 "custom_field_key_taken",
-                format!("a {} custom field with the key {key} already exists", input.entity),
+                format!("{} custom field with the key {key} already exists", entity_article(input.entity)),
             )
         })?;
         info!(custom_field_id = %row.id, key, "custom field created");
@@ -145,6 +175,10 @@ impl App {
             row.options = store::to_json_text(&normalize_options(current.kind, options, &mut errors))?;
         }
         errors.into_result()?;
+        if input.label.is_some() {
+            let siblings = queries::list(&mut connection, &scope, Some(current.entity.as_str()))?;
+            check_label_free(&siblings, Some(&row.id), &row.label, current.entity)?;
+        }
         if let Some(required) = input.required {
             row.required = required;
         }

@@ -24,8 +24,13 @@ pub fn normalize(input: &str) -> Result<Option<String>, DomainError> {
     };
     let host_and_port = without_scheme.split(['/', '?', '#']).next().unwrap_or_default();
     let host_and_port = host_and_port.rsplit('@').next().unwrap_or_default();
-    let host = host_and_port.split(':').next().unwrap_or_default();
-    let mut host = host.trim_end_matches('.').to_lowercase();
+    let host = host_and_port.split(':').next().unwrap_or_default().trim_end_matches('.');
+    // IDNA turns a Unicode name into its ASCII (punycode) form, so `пример.рф` and
+    // `xn--e1afmkfd.xn--p1ai` are one domain; an IP address is not a company domain.
+    let mut host = match url::Host::parse(host) {
+        Ok(url::Host::Domain(ascii)) => ascii.to_lowercase(),
+        _ => return Err(DomainError::Malformed),
+    };
     if let Some(rest) = host.strip_prefix("www.") {
         host = rest.to_owned();
     }
@@ -63,6 +68,19 @@ mod tests {
         assert_eq!(normalize("https://www.Acme.com/about?x=1"), Ok(Some("acme.com".into())));
         assert_eq!(normalize("ACME.COM."), Ok(Some("acme.com".into())));
         assert_eq!(normalize("http://eu.acme.co.uk:8080"), Ok(Some("eu.acme.co.uk".into())));
+    }
+
+    #[test]
+    fn unicode_and_punycode_are_one_domain() {
+        assert_eq!(normalize("пример.рф"), Ok(Some("xn--e1afmkfd.xn--p1ai".into())));
+        assert_eq!(normalize("XN--E1AFMKFD.xn--p1ai"), Ok(Some("xn--e1afmkfd.xn--p1ai".into())));
+        assert_eq!(normalize("Bücher.example"), Ok(Some("xn--bcher-kva.example".into())));
+    }
+
+    #[test]
+    fn ip_addresses_are_not_domains() {
+        assert_eq!(normalize("192.168.1.1"), Err(DomainError::Malformed));
+        assert_eq!(normalize("http://[::1]/"), Err(DomainError::Malformed));
     }
 
     #[test]

@@ -82,6 +82,17 @@ backend_tests! {
         expect_problem(admin.post("/api/v1/custom-fields", &json!({"entity": "account", "key": "tier", "label": "Tier again", "kind": "number"})), 409, "custom_field_key_taken", Some("key"));
         define(&admin, json!({"entity": "contact", "key": "tier", "label": "Tier", "kind": "text"}));
         define(&other, json!({"entity": "account", "key": "tier", "label": "Tier", "kind": "text"}));
+        let taken = expect_problem(
+            admin.post("/api/v1/custom-fields", &json!({"entity": "account", "key": "tier_two", "label": "TIER", "kind": "text"})),
+            409,
+            "custom_field_label_taken",
+            Some("label"),
+        );
+        assert_eq!(taken["detail"], "an account custom field is already labelled \"TIER\"");
+        let seats = define(&admin, json!({"entity": "account", "key": "seats", "label": "Seats", "kind": "number"}));
+        let seats_path = format!("/api/v1/custom-fields/{seats}");
+        expect_problem(admin.patch(&seats_path, &json!({"label": "tier"})), 409, "custom_field_label_taken", Some("label"));
+        expect_json(admin.patch(&seats_path, &json!({"label": "SEATS"})), 200);
 
         for key in ["Tier", "1tier", "has-dash", "has space", "", "_tier", "tïer", &"k".repeat(64)] {
             expect_problem(admin.post("/api/v1/custom-fields", &json!({"entity": "account", "key": key, "label": "L", "kind": "text"})), 422, "validation_failed", Some("key"));
@@ -101,7 +112,7 @@ backend_tests! {
         expect_problem(admin.post("/api/v1/custom-fields", &json!({"entity": "account", "key": "plan", "label": "Plan", "kind": "text", "position": 3})), 422, "invalid_body", Some("position"));
         expect_problem(admin.post("/api/v1/custom-fields", &json!({"entity": "account", "key": "plan", "label": "Plan", "kind": "text", "required": "yes"})), 422, "invalid_body", Some("required"));
 
-        assert_eq!(keys(&expect_json(admin.get("/api/v1/custom-fields?entity=account"), 200)), ["tier".to_owned(), "k".repeat(63)], "nothing invalid was created");
+        assert_eq!(keys(&expect_json(admin.get("/api/v1/custom-fields?entity=account"), 200)), ["tier".to_owned(), "seats".to_owned(), "k".repeat(63)], "nothing invalid was created");
     }
 
     fn entity_holds_at_most_100_fields(server) {
