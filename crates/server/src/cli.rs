@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure; set this when users reach the server over HTTPS.
     #[arg(long, env = "MANGO_CS_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Take the client address from the Forwarded or X-Forwarded-For header, for sign-in
+    /// throttling per address. Set it only behind a reverse proxy that sets the header,
+    /// because clients can forge it otherwise.
+    #[arg(long, env = "MANGO_CS_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
     /// Most database connections the server keeps open.
     #[arg(long, env = "MANGO_CS_DB_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
@@ -173,7 +178,7 @@ fn describe(error: AppError) -> anyhow::Error {
     match error {
         AppError::Validation(errors) => {
             let details: Vec<String> =
-                errors.0.iter().map(|error| format!("{} {}", error.field, error.message)).collect();
+                errors.0.iter().map(|error| format!("{}: {}", error.field, error.message)).collect();
             anyhow::anyhow!("invalid input: {}", details.join("; "))
         }
         other => anyhow::anyhow!("{other}"),
@@ -201,7 +206,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => write_out(&crate::http::openapi::document_json()),
         Command::Serve(args) => {
             let app = open(&cli.database_url, args.pool_size)?;
-            let settings = ServerSettings { secure_cookies: args.secure_cookies, static_dir: args.static_dir };
+            let settings = ServerSettings {
+                secure_cookies: args.secure_cookies,
+                static_dir: args.static_dir,
+                trust_forwarded_for: args.trust_forwarded_for,
+            };
             crate::serve::serve(app, settings, args.bind)
         }
         Command::Migrate => {

@@ -27,6 +27,9 @@ pub struct ServerSettings {
     /// Directory of the built browser app. When it is not a directory, the API still
     /// works and other paths answer a note that the app is not built.
     pub static_dir: std::path::PathBuf,
+    /// Takes the client address for sign-in throttling from `Forwarded` or
+    /// `X-Forwarded-For`, for deployments behind a reverse proxy that sets them.
+    pub trust_forwarded_for: bool,
 }
 
 /// Registers every route, the shared state and the middleware on an actix `App`.

@@ -47,7 +47,12 @@ pub async fn login(
     request: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let client_ip = request.peer_addr().map(|address| address.ip().to_string()).unwrap_or_default();
+    let client_ip = if settings.trust_forwarded_for {
+        let info = request.connection_info();
+        info.realip_remote_addr().unwrap_or_default().chars().take(100).collect()
+    } else {
+        request.peer_addr().map(|address| address.ip().to_string()).unwrap_or_default()
+    };
     let app = app.get_ref().clone();
     let input = body.0;
 
