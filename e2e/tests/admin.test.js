@@ -31,6 +31,20 @@ test('add user, change role, deactivate', async () => {
     await row.getByLabel('Role of Nina New').selectOption('admin');
     await page.getByText('Nina New is now Admin.').waitFor();
 
+    await row.getByRole('button', { name: 'Set password' }).click();
+    await row.getByLabel('New password for Nina New').fill('too short');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('A password needs at least 12 characters.').waitFor();
+    await row.getByLabel('New password for Nina New').fill('a brand new password');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Nina New has a new password and was signed out everywhere.').waitFor();
+    const signIn = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nina@acme.test', password: 'a brand new password' }),
+    });
+    assert.equal(signIn.status, 200, 'the new password signs in');
+
     page.once('dialog', (dialog) => dialog.accept());
     await row.getByRole('button', { name: 'Deactivate' }).click();
     await row.getByText('Deactivated').waitFor();

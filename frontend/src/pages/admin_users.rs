@@ -94,6 +94,23 @@ fn UserTable(users: Vec<User>, on_change: Callback<()>) -> impl IntoView {
                 let done = format!("{} is {verb}.", active_user.name);
                 save(active_user.clone(), UserUpdate { active: Some(activate), ..UserUpdate::default() }, done);
             };
+            let setting_password = RwSignal::new(false);
+            let new_password = RwSignal::new(String::new());
+            let password_user = user.clone();
+            let on_set_password = move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
+                let password = new_password.get_untracked();
+                if password.chars().count() < 12 {
+                    notifier.error("A password needs at least 12 characters.".to_owned());
+                    return;
+                }
+                setting_password.set(false);
+                new_password.set(String::new());
+                let done = format!("{} has a new password and was signed out everywhere.", password_user.name);
+                save(password_user.clone(), UserUpdate { password: Some(password), ..UserUpdate::default() }, done);
+            };
+            let password_input_id = format!("password-{}", user.id);
+            let password_label = format!("New password for {}", user.name);
             let role_select_id = format!("role-{}", user.id);
             view! {
                 <tr>
@@ -122,9 +139,35 @@ fn UserTable(users: Vec<User>, on_change: Callback<()>) -> impl IntoView {
                     <td class="muted">{labels::date(user.created_at.date_naive())}</td>
                     <td>
                         {may_manage.then(|| view! {
+                            <div class="row-actions">
+                            <Show
+                                when=move || setting_password.get()
+                                fallback=move || view! {
+                                    <button type="button" class="button button-small" on:click=move |_| setting_password.set(true)>
+                                        "Set password"
+                                    </button>
+                                }
+                            >
+                                <form class="inline-form" on:submit=on_set_password.clone()>
+                                    <label class="visually-hidden" for=password_input_id.clone()>{password_label.clone()}</label>
+                                    <input
+                                        id=password_input_id.clone()
+                                        type="password"
+                                        autocomplete="new-password"
+                                        placeholder="At least 12 characters"
+                                        prop:value=move || new_password.get()
+                                        on:input=move |event| new_password.set(event_target_value(&event))
+                                    />
+                                    <button type="submit" class="button button-small button-primary">"Save"</button>
+                                    <button type="button" class="button button-small" on:click=move |_| setting_password.set(false)>
+                                        "Cancel"
+                                    </button>
+                                </form>
+                            </Show>
                             <button type="button" class="button button-small" class:button-danger=user.active on:click=on_active>
                                 {if user.active { "Deactivate" } else { "Reactivate" }}
                             </button>
+                            </div>
                         })}
                     </td>
                 </tr>
@@ -232,7 +275,7 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
                     errors=errors
                     input_type="password"
                     autocomplete="new-password"
-                    hint="At least 12 characters. Without one, the user cannot sign in yet."
+                    hint="At least 12 characters. Without one, the user cannot sign in until you set one."
                 />
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>"Add user"</button>
             </form>
