@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sends schemathesis-generated requests, valid and hostile, to every endpoint of a
-# server on a scratch SQLite database, and fails when any answer is a 5xx.
+# Checks the served OpenAPI document with openapi-spec-validator, then sends
+# schemathesis-generated requests, valid and hostile, to every endpoint of a server on a
+# scratch SQLite database, and fails when any answer is a 5xx.
 #
 # Usage: scripts/fuzz-api.sh [SECONDS]   (default 60; needs target/debug/mango-cs)
 set -euo pipefail
@@ -10,10 +11,12 @@ seconds="${1:-60}"
 binary="${MANGO_CS_BIN:-target/debug/mango-cs}"
 venv="${FUZZ_VENV:-target/fuzz-venv}"
 schemathesis_version="4.32.5"
+validator_version="0.9.0"
 
-if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$schemathesis_version"; then
+if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$schemathesis_version" \
+    || ! "$venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -q "^Version: $validator_version$"; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "schemathesis==$schemathesis_version"
+    "$venv/bin/pip" install --quiet "schemathesis==$schemathesis_version" "openapi-spec-validator==$validator_version"
 fi
 
 scratch="$(mktemp -d)"
@@ -41,6 +44,13 @@ if [ -z "$base_url" ]; then
     cat "$scratch/serve.err" >&2
     exit 1
 fi
+
+curl -sf "$base_url/api/openapi.json" -o "$scratch/openapi.json"
+"$venv/bin/python" -c 'import json, sys
+from openapi_spec_validator import validate
+document = json.load(open(sys.argv[1]))
+validate(document)
+print("the OpenAPI document is valid OpenAPI", document["openapi"])' "$scratch/openapi.json"
 
 # Sign-in and sign-out are left out: fuzzing them would throttle or end the session.
 "$venv/bin/schemathesis" run "$base_url/api/openapi.json" \

@@ -134,4 +134,17 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let document: serde_json::Value = serde_json::from_str(&document_json()).unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        for item in document["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
+            for operation in item.as_object().into_iter().flat_map(|methods| methods.values()) {
+                if let Some(id) = operation["operationId"].as_str() {
+                    assert!(seen.insert(id.to_owned()), "operationId {id} is used twice");
+                }
+            }
+        }
+    }
 }

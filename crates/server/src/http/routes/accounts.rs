@@ -19,7 +19,7 @@ use crate::http::responses::{ReadErrors, WriteErrors};
 /// Filters combine with AND. Page with `offset`, or with `cursor` for paging that stays
 /// stable while rows are added: a cursor orders by the sort key and then the id.
 #[utoipa::path(
-    get, path = "/api/v1/accounts", tag = "accounts", params(AccountListParams),
+    get, path = "/api/v1/accounts", operation_id = "list_accounts", tag = "accounts", params(AccountListParams),
     responses((status = 200, body = Page<Account>), ReadErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -32,7 +32,7 @@ pub async fn list(app: web::Data<App>, caller: Caller, params: ApiQuery<AccountL
 
 /// Create an account
 #[utoipa::path(
-    post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountCreate,
+    post, path = "/api/v1/accounts", operation_id = "create_account", tag = "accounts", request_body = AccountCreate,
     responses((status = 201, body = Account), WriteErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -60,7 +60,7 @@ pub async fn read(app: web::Data<App>, caller: Caller, id: PathId<AccountId>) ->
 ///
 /// Only the fields sent change. A stage change adds a system entry to the timeline.
 #[utoipa::path(
-    patch, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path, format = Uuid)),
+    patch, path = "/api/v1/accounts/{id}", operation_id = "update_account", tag = "accounts", params(("id" = String, Path, format = Uuid)),
     request_body = AccountUpdate,
     responses((status = 200, body = Account), WriteErrors),
     security(("bearer" = []), ("session" = []))
@@ -81,7 +81,7 @@ pub async fn update(
 ///
 /// Deletes the account with its contacts and timeline.
 #[utoipa::path(
-    delete, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path, format = Uuid)),
+    delete, path = "/api/v1/accounts/{id}", operation_id = "delete_account", tag = "accounts", params(("id" = String, Path, format = Uuid)),
     responses((status = 204, description = "Deleted"), WriteErrors),
     security(("bearer" = []), ("session" = []))
 )]

@@ -16,7 +16,7 @@ use crate::http::responses::{ReadErrors, WriteErrors};
 ///
 /// In display order. Any signed-in user, since forms and lists need them.
 #[utoipa::path(
-    get, path = "/api/v1/custom-fields", tag = "custom fields", params(CustomFieldListParams),
+    get, path = "/api/v1/custom-fields", operation_id = "list_custom_fields", tag = "custom fields", params(CustomFieldListParams),
     responses((status = 200, body = Vec<CustomField>), ReadErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -35,7 +35,7 @@ pub async fn list(
 ///
 /// Admin only. The field goes to the end of its entity's list.
 #[utoipa::path(
-    post, path = "/api/v1/custom-fields", tag = "custom fields", request_body = CustomFieldCreate,
+    post, path = "/api/v1/custom-fields", operation_id = "create_custom_field", tag = "custom fields", request_body = CustomFieldCreate,
     responses((status = 201, body = CustomField), WriteErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -69,7 +69,7 @@ pub async fn reorder(
 ///
 /// Admin only. The key, entity and kind are fixed.
 #[utoipa::path(
-    patch, path = "/api/v1/custom-fields/{id}", tag = "custom fields", params(("id" = String, Path, format = Uuid)),
+    patch, path = "/api/v1/custom-fields/{id}", operation_id = "update_custom_field", tag = "custom fields", params(("id" = String, Path, format = Uuid)),
     request_body = CustomFieldUpdate,
     responses((status = 200, body = CustomField), WriteErrors),
     security(("bearer" = []), ("session" = []))
@@ -90,7 +90,7 @@ pub async fn update(
 ///
 /// Admin only. Stored values are kept but no longer shown or exported.
 #[utoipa::path(
-    delete, path = "/api/v1/custom-fields/{id}", tag = "custom fields", params(("id" = String, Path, format = Uuid)),
+    delete, path = "/api/v1/custom-fields/{id}", operation_id = "delete_custom_field", tag = "custom fields", params(("id" = String, Path, format = Uuid)),
     responses((status = 204, description = "Deleted"), WriteErrors),
     security(("bearer" = []), ("session" = []))
 )]

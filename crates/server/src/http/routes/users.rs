@@ -17,7 +17,7 @@ use crate::http::responses::{ReadErrors, WriteErrors};
 ///
 /// Admin only.
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users", params(PageParams),
+    get, path = "/api/v1/users", operation_id = "list_users", tag = "users", params(PageParams),
     responses((status = 200, body = Page<User>), ReadErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -47,7 +47,7 @@ pub async fn assignable(app: web::Data<App>, caller: Caller) -> ApiResult<HttpRe
 ///
 /// Admin only; nobody can grant a role above their own.
 #[utoipa::path(
-    post, path = "/api/v1/users", tag = "users", request_body = UserCreate,
+    post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = UserCreate,
     responses((status = 201, body = User), WriteErrors),
     security(("bearer" = []), ("session" = []))
 )]
@@ -64,7 +64,7 @@ pub async fn create(app: web::Data<App>, caller: Caller, body: ApiJson<UserCreat
 /// or change their own role or access. Deactivation ends the user's sessions and revokes
 /// their tokens at once.
 #[utoipa::path(
-    patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path, format = Uuid)),
+    patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users", params(("id" = String, Path, format = Uuid)),
     request_body = UserUpdate,
     responses((status = 200, body = User), WriteErrors),
     security(("bearer" = []), ("session" = []))
