@@ -220,7 +220,7 @@ cli_tests! {
         };
 
         let line = create("acme", "admin", "short\n").expect_failure();
-        assert!(line.contains("password must be at least 12 characters"), "{line}");
+        assert!(line.contains("password: must be at least 12 characters"), "{line}");
 
         let line = create("nowhere", "admin", "a long enough password\n").expect_failure();
         assert!(line.contains("no business has the slug \"nowhere\""), "{line}");
