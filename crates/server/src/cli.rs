@@ -1,5 +1,5 @@
-//! Command-line interface. Every command reads `DATABASE_URL` and prints one line that
-//! says what failed and what to do when it fails.
+//! Command-line interface. Every command reads `DATABASE_URL`, and on failure prints one
+//! line naming what failed and what to do.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -119,7 +119,7 @@ pub enum TokenCommand {
         /// Email of the user the token acts as.
         #[arg(long)]
         email: String,
-        /// What the token is for.
+        /// Purpose of the token, such as "CRM sync".
         #[arg(long)]
         name: String,
     },
@@ -257,7 +257,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 impl ServeArgs {
-    /// The serve options when no command is given, still read from the environment.
+    /// Reads the serve options from the environment alone, for when no command is given.
     fn default_from_env() -> anyhow::Result<Self> {
         #[derive(Parser)]
         struct Only {
