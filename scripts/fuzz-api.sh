@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the served OpenAPI document with openapi-spec-validator, then sends
 # schemathesis-generated requests, valid and hostile, to every endpoint of a server on a
-# scratch SQLite database, and fails when any answer is a 5xx.
+# scratch SQLite database, and fails when any response is a 5xx.
 #
 # Usage: scripts/fuzz-api.sh [SECONDS]   (default 60; needs target/debug/mango-cs)
 set -euo pipefail
@@ -66,10 +66,10 @@ status=0
     --seed 1 | tee "$scratch/fuzz.out" || status=$?
 
 # schemathesis exits non-zero for its own internal errors too. Only a failed check, here a
-# 5xx answer, fails this script; an internal error of the tool is reported but does not.
+# 5xx response, fails this script. An internal error of the tool is reported but does not.
 if [ "$status" -ne 0 ]; then
     if grep -q "^Failures:" "$scratch/fuzz.out"; then
-        echo "fuzz-api: the server answered a request with a 5xx; see the failures above" >&2
+        echo "fuzz-api: the server responded to a request with a 5xx; see the failures above" >&2
         exit 1
     fi
     echo "fuzz-api: schemathesis reported internal errors but no failed check; no 5xx was seen" >&2

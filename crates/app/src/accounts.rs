@@ -25,7 +25,7 @@ use crate::paging::limit_and_offset;
 use crate::tenant::Tenant;
 use crate::App;
 
-/// Longest account name, in characters.
+/// Maximum length of an account name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 
 pub(crate) fn account_view(row: &AccountRow) -> AppResult<Account> {
@@ -172,7 +172,7 @@ pub(crate) fn parse_sort(sort: Option<&str>) -> Result<(String, AccountSortKey, 
     Ok((sort.to_owned(), key, descending))
 }
 
-/// The filter part of the list parameters, shared with the CSV export.
+/// Builds the filter part of the list parameters, shared with the CSV export.
 pub(crate) fn list_filter(params: &AccountListParams) -> Result<AccountFilter, ValidationErrors> {
     let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
     if q.as_ref().is_some_and(|q| q.chars().count() > 200) {

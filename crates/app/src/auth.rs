@@ -171,9 +171,9 @@ impl App {
         Ok(SignedIn { session_token, session })
     }
 
-    /// Refuses sign-in while the email or the client address has reached its limit of
-    /// failed attempts in the window; `own_attempts` is the number of the caller's own
-    /// attempts already recorded, which do not count against it.
+    /// Rejects sign-in while the email or the client address has reached its limit of
+    /// failed attempts in the window. `own_attempts` is the number of the caller's own
+    /// attempts already recorded, which do not count against the limit.
     fn check_throttle(
         &self,
         connection: &mut DbConnection,
@@ -237,7 +237,7 @@ impl App {
         Ok(tenant)
     }
 
-    /// The signed-in user and business, as returned by login and `GET /api/v1/me`.
+    /// Returns the signed-in user and business, as login and `GET /api/v1/me` do.
     pub fn current_session(&self, tenant: &Tenant) -> AppResult<Session> {
         let mut connection = self.connection()?;
         self.session_of(&mut connection, tenant)
@@ -277,7 +277,7 @@ impl App {
         issue_token(&mut connection, &user.business_id, &user.id, name)
     }
 
-    /// Lists tokens: an admin sees the whole business's, anyone else only their own.
+    /// Lists tokens: the whole business's for an admin, only their own for anyone else.
     pub fn list_tokens(
         &self,
         tenant: &Tenant,

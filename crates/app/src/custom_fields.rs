@@ -35,7 +35,7 @@ fn definition_view(row: &DefinitionRow) -> AppResult<CustomField> {
     })
 }
 
-/// The definitions of one entity in display order.
+/// Loads the definitions of one entity in display order.
 pub fn definitions_for(
     connection: &mut DbConnection,
     scope: &Scope,
@@ -44,7 +44,7 @@ pub fn definitions_for(
     queries::list(connection, scope, Some(entity.as_str()))?.iter().map(definition_view).collect()
 }
 
-/// The custom field values kept in a record's metadata.
+/// Reads the custom field values kept in a record's metadata.
 pub fn values_of(metadata: &str) -> AppResult<Map<String, Value>> {
     let metadata: Map<String, Value> = store::from_json_text("metadata", metadata)?;
     match metadata.get("custom_fields") {
@@ -76,10 +76,10 @@ fn check_label_free(
     label: &str,
     entity: CustomFieldEntity,
 ) -> AppResult<()> {
-    let taken = fields
+    let label_in_use = fields
         .iter()
         .any(|field| Some(field.id.as_str()) != own_id && field.label.to_lowercase() == label.to_lowercase());
-    if taken {
+    if label_in_use {
         return Err(AppError::Conflict {
             code: "custom_field_label_taken",
             field: Some("label".into()),
@@ -215,12 +215,12 @@ impl App {
         let mut connection = self.connection()?;
         let existing = queries::list(&mut connection, &scope, Some(input.entity.as_str()))?;
 
-        let mut wanted: Vec<String> = input.ids.iter().map(ToString::to_string).collect();
+        let mut requested: Vec<String> = input.ids.iter().map(ToString::to_string).collect();
         let mut current: Vec<String> = existing.iter().map(|row| row.id.clone()).collect();
-        wanted.sort();
+        requested.sort();
         current.sort();
-        let has_repeats = wanted.windows(2).any(|pair| pair[0] == pair[1]);
-        if has_repeats || wanted != current {
+        let has_repeats = requested.windows(2).any(|pair| pair[0] == pair[1]);
+        if has_repeats || requested != current {
             return Err(AppError::invalid(
                 "ids",
                 format!("must list every {} custom field id exactly once", input.entity),

@@ -132,7 +132,7 @@ fn for_each_record(text: &str, mut visit: impl FnMut(u64, &StringRecord) -> AppR
 
 /// Rejects a file whose last record opens a quoted cell that never closes. The CSV reader
 /// then reads everything up to the end of the file as that one cell, so the record spans
-/// several lines and its raw text holds an odd number of quote characters.
+/// several lines and its raw text contains an odd number of quote characters.
 fn check_closed_quotes(text: &str, row: u64, start: u64, spans_lines: bool) -> AppResult<()> {
     let raw = usize::try_from(start).ok().and_then(|start| text.get(start..)).unwrap_or_default();
     let odd_quotes = raw.bytes().filter(|byte| *byte == b'"').count() % 2 == 1;

@@ -482,7 +482,7 @@ impl App {
 
         let (outcome, counts) = connection.transaction::<_, AppError, _>(|connection| {
             let counts = sample_counts(connection, &business)?;
-            // A sample business goes as a whole only while it holds nothing but sample data;
+            // A sample business goes as a whole only while it contains nothing but sample data;
             // accounts or users added to it since are kept, with the business.
             let only_samples = SampleCounts::from(store::sample_data::count_all(connection, &scope)?) == counts;
             if business.is_sample && only_samples {

@@ -5,7 +5,7 @@ use store::Scope;
 
 use crate::error::{AppError, AppResult};
 
-/// How the caller proved who they are.
+/// Proof of identity the caller presented.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {
     /// A browser session cookie; writes need the session's CSRF token.
@@ -24,7 +24,7 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    /// The query scope of the caller's business.
+    /// Returns the query scope of the caller's business.
     pub fn scope(&self) -> Scope {
         Scope::new(self.business_id)
     }

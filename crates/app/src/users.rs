@@ -17,7 +17,7 @@ use crate::paging::limit_and_offset;
 use crate::tenant::Tenant;
 use crate::App;
 
-/// The roles a business allows into the app, read from its settings.
+/// Reads the roles a business allows into the app from its settings.
 pub fn allowed_roles(business: &BusinessRow) -> AppResult<Vec<Role>> {
     let names: Vec<String> = store::from_json_text("businesses.allowed_roles", &business.allowed_roles)?;
     Ok(names.iter().filter_map(|name| name.parse().ok()).collect())
@@ -34,7 +34,7 @@ pub(crate) fn user_view(row: &UserRow) -> AppResult<User> {
     })
 }
 
-/// A new user before it is saved; shared by the API and the command line.
+/// Builds a new user row before it is saved, for the API and the command line.
 pub(crate) fn new_user_row(business_id: &str, input: &UserCreate, is_sample: bool) -> AppResult<UserRow> {
     let mut errors = ValidationErrors::new();
     let email = valid_email(&mut errors, "email", &input.email);

@@ -3,7 +3,7 @@
 use crate::closed_set::closed_set;
 
 closed_set! {
-    /// What kind of touchpoint an activity records.
+    /// Kind of touchpoint an activity records.
     pub enum ActivityKind {
         Email => "email",
         Call => "call",
@@ -15,7 +15,7 @@ closed_set! {
 }
 
 impl ActivityKind {
-    /// Whether users and API clients may log this kind by hand.
+    /// Tells whether users and API clients may log this kind by hand.
     pub fn is_user_loggable(self) -> bool {
         self != ActivityKind::System
     }

@@ -30,14 +30,14 @@ macro_rules! closed_set {
             /// Every member, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
-            /// The spelling used on the wire and in the database.
+            /// Returns the spelling used on the wire and in the database.
             pub fn as_str(&self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+
                 }
             }
 
-            /// Every spelling joined by commas, for error messages.
+            /// Joins every spelling with commas, for error messages.
             pub fn expected() -> String {
                 [$($text,)+].join(", ")
             }

@@ -12,13 +12,13 @@ use crate::closed_set::closed_set;
 use crate::ids::CustomFieldId;
 use crate::validation::ValidationErrors;
 
-/// Longest text value, in characters.
+/// Maximum length of a text value, in characters.
 pub const MAX_TEXT_CHARS: usize = 2_000;
 /// Most options a single-select field may offer.
 pub const MAX_OPTIONS: usize = 100;
 
 closed_set! {
-    /// Which record type a custom field belongs to.
+    /// Record type a custom field belongs to.
     pub enum CustomFieldEntity {
         Account => "account",
         Contact => "contact",

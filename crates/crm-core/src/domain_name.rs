@@ -1,7 +1,7 @@
 //! Normalisation of company domains, so `https://www.Acme.com/about` and `acme.com` name the
 //! same account.
 
-/// Why a text is not a usable domain name.
+/// Reason a text is not a usable domain name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
     #[error("must be a domain name such as acme.com")]
@@ -53,7 +53,7 @@ pub fn normalize(input: &str) -> Result<Option<String>, DomainError> {
     Ok(Some(host))
 }
 
-/// The domain part of an email address, lower-cased, or `None` when there is none.
+/// Returns the domain part of an email address, lower-cased, or `None` when there is none.
 pub fn of_email(email: &str) -> Option<String> {
     let (_, domain) = email.trim().rsplit_once('@')?;
     normalize(domain).ok().flatten()

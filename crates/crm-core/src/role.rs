@@ -29,22 +29,22 @@ impl Role {
         }
     }
 
-    /// Whether this role includes administration (settings, users, custom fields).
+    /// Tells whether this role includes administration (settings, users, custom fields).
     pub fn is_admin(self) -> bool {
         self.rank() >= Role::Admin.rank()
     }
 
-    /// Whether this role is at least as privileged as `other`.
+    /// Tells whether this role is at least as privileged as `other`.
     pub fn at_least(self, other: Role) -> bool {
         self.rank() >= other.rank()
     }
 
-    /// Whether a user of this role may give `granted` to someone: never above their own.
+    /// Tells whether a user of this role may give `granted` to someone: never above their own.
     pub fn may_grant(self, granted: Role) -> bool {
         self.is_admin() && self.at_least(granted)
     }
 
-    /// Whether a user of this role may change a user who holds `target`: admins may change
+    /// Tells whether a user of this role may change a user who has the role `target`: admins may change
     /// users of their own rank or below, never one who outranks them.
     pub fn may_manage(self, target: Role) -> bool {
         self.is_admin() && self.at_least(target)

@@ -3,7 +3,7 @@
 use crate::closed_set::closed_set;
 
 closed_set! {
-    /// Where an account is in its lifecycle, from first contact to churn.
+    /// Lifecycle stage of an account, from first contact to churn.
     pub enum Stage {
         Prospect => "prospect",
         Onboarding => "onboarding",
@@ -29,7 +29,7 @@ impl Stage {
 }
 
 closed_set! {
-    /// Why an account is flagged at risk; an account may have several.
+    /// Reason an account is flagged at risk. An account may have several.
     pub enum AtRiskReason {
         LowHealth => "low_health",
         LowUsage => "low_usage",

@@ -52,7 +52,7 @@ fn run_with_stdin(database_url: &str, args: &[&str], stdin: &str) -> Run {
         .spawn()
         .expect("start mango-cs");
     // A command that rejects its arguments exits before reading standard input; the
-    // closed pipe is then expected, and its output says why.
+    // closed pipe is then expected, and its output explains why.
     match child.stdin.take().expect("stdin of mango-cs").write_all(stdin.as_bytes()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => panic!("write to stdin: {error}"),
         _ => {}

@@ -26,7 +26,7 @@ pub struct AccountRow {
     pub health_score: Option<i32>,
     pub billing_customer_id: Option<String>,
     pub external_id: Option<String>,
-    /// JSON object; its `custom_fields` member holds custom field values.
+    /// JSON object whose `custom_fields` member contains the custom field values.
     pub metadata: String,
     pub is_sample: bool,
     pub created_at: NaiveDateTime,
@@ -62,7 +62,7 @@ pub enum SortValue {
     Integer(Option<i32>),
 }
 
-/// Where a page starts: after a number of rows, or after the row a cursor names.
+/// Start of a page: after a number of rows, or after the row a cursor names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageStart {
     Offset(i64),
@@ -223,7 +223,7 @@ fn sort_integer(value: SortValue) -> Option<i32> {
     }
 }
 
-/// The cursor value of a row for the given sort key.
+/// Returns the cursor value of a row for the given sort key.
 pub fn sort_value(row: &AccountRow, key: AccountSortKey) -> SortValue {
     match key {
         AccountSortKey::Name => SortValue::Text(row.name.clone()),
@@ -243,7 +243,7 @@ pub fn find(connection: &mut DbConnection, scope: &Scope, id: &str) -> StoreResu
         .optional()?)
 }
 
-/// Whether the account exists in the scope, without loading it.
+/// Checks whether the account exists in the scope, without loading it.
 pub fn exists(connection: &mut DbConnection, scope: &Scope, id: &str) -> StoreResult<bool> {
     let count: i64 = accounts::table
         .filter(accounts::business_id.eq(scope.business_id()))

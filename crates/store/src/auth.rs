@@ -208,8 +208,8 @@ pub fn prune_login_attempts(connection: &mut DbConnection, before: NaiveDateTime
     Ok(diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before))).execute(connection)?)
 }
 
-/// The earliest failed login since `since`, for an email or from an address: when it
-/// leaves the window, the count drops below the throttling limit again.
+/// Returns the earliest failed login since `since`, for an email or from an address. When
+/// it leaves the window, the count drops below the throttling limit again.
 pub fn oldest_failure(
     connection: &mut DbConnection,
     email: Option<&str>,

@@ -25,7 +25,7 @@ pub struct ServerSettings {
     /// Marks the session cookie `Secure`, for deployments behind HTTPS.
     pub secure_cookies: bool,
     /// Directory of the built browser app. When it is not a directory, the API still
-    /// works and other paths answer a note that the app is not built.
+    /// works and other paths return a note that the app is not built.
     pub static_dir: std::path::PathBuf,
     /// Takes the client address for sign-in throttling from `Forwarded` or
     /// `X-Forwarded-For`, for deployments behind a reverse proxy that sets them.
@@ -81,7 +81,7 @@ async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(openapi::document_json())
 }
 
-/// Answers requests no route matched with a JSON problem: 405 with an `Allow` header when
+/// Responds to requests no route matched with a JSON problem: 405 with an `Allow` header when
 /// the path is an endpoint of the OpenAPI document under another method, 404 otherwise.
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
     if let Some(methods) = documented_methods(request.path()) {
@@ -101,7 +101,7 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
         .error_response()
 }
 
-/// The methods the OpenAPI document lists for the endpoint a path matches, if any.
+/// Returns the methods the OpenAPI document lists for the endpoint a path matches, if any.
 fn documented_methods(path: &str) -> Option<Vec<&'static str>> {
     static ENDPOINTS: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
     let endpoints = ENDPOINTS.get_or_init(|| {
@@ -136,7 +136,7 @@ fn documented_methods(path: &str) -> Option<Vec<&'static str>> {
 }
 
 /// Builds the actix application with middleware, routes and the fallback, which serves
-/// the browser app and answers unknown `/api/` paths with [`not_found`].
+/// the browser app and responds to unknown `/api/` paths with [`not_found`].
 #[macro_export]
 macro_rules! build_http_app {
     ($app:expr, $settings:expr) => {

@@ -22,7 +22,7 @@ pub struct Problem {
     /// Short summary of the kind of problem.
     pub title: String,
     pub status: u16,
-    /// What went wrong in this request and what to do about it.
+    /// Description of what went wrong in this request and what to do about it.
     pub detail: String,
     /// Stable machine-readable code, such as `validation_failed` or `domain_taken`.
     pub code: String,
@@ -31,7 +31,7 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
-/// An error answered by the API.
+/// An error returned by the API.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]

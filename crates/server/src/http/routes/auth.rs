@@ -28,7 +28,7 @@ fn session_cookie(value: String, settings: &ServerSettings, max_age: Option<time
 ///
 /// Checks the email and password and sets the HttpOnly session cookie. The response
 /// carries the CSRF token to send in `X-CSRF-Token` on every write made with the cookie.
-/// After five failed attempts for one email within 15 minutes, attempts answer 429.
+/// After five failed attempts for one email within 15 minutes, attempts return 429.
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
@@ -82,7 +82,7 @@ pub async fn logout(
 
 /// The signed-in user
 ///
-/// The caller's user and business, and for cookie sessions the CSRF token.
+/// Returns the caller's user and business, and for cookie sessions the CSRF token.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Session), ReadErrors), security(("bearer" = []), ("session" = [])))]
 #[get("/api/v1/me")]
 pub async fn me(app: web::Data<App>, caller: Caller) -> ApiResult<HttpResponse> {

@@ -16,7 +16,7 @@ pub struct Status {
 
 /// Process liveness
 ///
-/// Answers as long as the process serves requests; it does not touch the database.
+/// Responds as long as the process serves requests; it does not touch the database.
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Status)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -25,7 +25,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness
 ///
-/// Answers 200 when the database answers a query, 503 otherwise.
+/// Returns 200 when the database runs a query on the schema, 503 otherwise.
 #[utoipa::path(
     get, path = "/readyz", tag = "health",
     responses(
