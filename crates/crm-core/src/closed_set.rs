@@ -69,7 +69,10 @@ pub(crate) use closed_set;
 
 #[cfg(test)]
 mod tests {
-    use crate::{ActivityKind, AtRiskReason, CustomFieldEntity, CustomFieldKind, Role, Stage};
+    use crate::{
+        ActivityKind, AtRiskReason, BillingInterval, CustomFieldEntity, CustomFieldKind, Role, Stage,
+        SubscriptionStatus, SurveyKind, TicketStatus,
+    };
 
     fn assert_serde_matches<T: serde::Serialize + std::fmt::Display>(members: &[T]) {
         for member in members {
@@ -86,5 +89,9 @@ mod tests {
         assert_serde_matches(ActivityKind::ALL);
         assert_serde_matches(CustomFieldEntity::ALL);
         assert_serde_matches(CustomFieldKind::ALL);
+        assert_serde_matches(TicketStatus::ALL);
+        assert_serde_matches(SurveyKind::ALL);
+        assert_serde_matches(SubscriptionStatus::ALL);
+        assert_serde_matches(BillingInterval::ALL);
     }
 }

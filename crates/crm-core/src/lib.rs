@@ -13,6 +13,7 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod role;
+pub mod signals;
 pub mod stage;
 pub mod validation;
 
@@ -22,5 +23,6 @@ pub use contact::ContactRoles;
 pub use custom_field::{CustomFieldDefinition, CustomFieldEntity, CustomFieldKind};
 pub use ids::{AccountId, ActivityId, BusinessId, ContactId, CustomFieldId, ImportId, TokenId, UserId};
 pub use role::Role;
+pub use signals::{BillingInterval, SubscriptionStatus, SurveyKind, TicketStatus};
 pub use stage::{AtRiskReason, Stage};
 pub use validation::{FieldError, ValidationErrors};
