@@ -7,8 +7,12 @@
 pub mod accounts;
 pub mod auth;
 pub mod custom_fields;
+pub mod health;
 pub mod imports;
+pub mod jobs;
+pub mod notifications;
 pub mod patch;
+pub mod signals;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

@@ -84,6 +84,10 @@ pub struct ApiTokenCreated {
 pub struct BusinessSettings {
     /// Roles whose users may sign in to the app and use the API.
     pub allowed_roles: Vec<Role>,
+    /// Weight of each health component, 0 to 100 each, not all 0.
+    pub health_weights: health::Weights,
+    /// A health snapshot at or under this score (0 to 100) flags a live account at risk.
+    pub at_risk_threshold: i32,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -92,4 +96,8 @@ pub struct BusinessSettings {
 pub struct BusinessSettingsUpdate {
     #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub allowed_roles: Option<Vec<Role>>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub health_weights: Option<health::Weights>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub at_risk_threshold: Option<i32>,
 }

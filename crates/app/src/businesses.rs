@@ -3,6 +3,9 @@
 use api_types::users::{BusinessSettings, BusinessSettingsUpdate, UserCreate};
 use crm_core::validation::required_text;
 use crm_core::{Role, ValidationErrors};
+use health::Weights;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use store::businesses::{self as queries, BusinessRow};
 use tracing::info;
 
@@ -21,6 +24,46 @@ fn validate_slug(errors: &mut ValidationErrors, slug: &str) {
     if !valid {
         errors.add("slug", "must be 2 to 63 lower-case letters, digits or dashes, starting with a letter");
     }
+}
+
+/// The settings kept in the business's JSON settings column. Members this version does
+/// not know are kept as they are, so an older binary cannot erase a newer setting.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub(crate) struct StoredSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    health_weights: Option<Weights>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at_risk_threshold: Option<i32>,
+    #[serde(flatten)]
+    other: Map<String, Value>,
+}
+
+/// What the health job reads from the settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HealthSettings {
+    pub weights: Weights,
+    pub at_risk_threshold: i32,
+}
+
+pub(crate) fn stored_settings(business: &BusinessRow) -> AppResult<StoredSettings> {
+    Ok(store::from_json_text("businesses.settings", &business.settings)?)
+}
+
+pub(crate) fn health_settings(business: &BusinessRow) -> AppResult<HealthSettings> {
+    let stored = stored_settings(business)?;
+    Ok(HealthSettings {
+        weights: stored.health_weights.unwrap_or_default(),
+        at_risk_threshold: stored.at_risk_threshold.unwrap_or(health::DEFAULT_AT_RISK_THRESHOLD),
+    })
+}
+
+fn settings_view(business: &BusinessRow) -> AppResult<BusinessSettings> {
+    let health = health_settings(business)?;
+    Ok(BusinessSettings {
+        allowed_roles: allowed_roles(business)?,
+        health_weights: health.weights,
+        at_risk_threshold: health.at_risk_threshold,
+    })
 }
 
 pub(crate) fn roles_json(roles: &[Role]) -> AppResult<String> {
@@ -42,6 +85,7 @@ pub(crate) fn new_business_row(name: &str, slug: &str, is_sample: bool) -> AppRe
         is_sample,
         created_at: at,
         updated_at: at,
+        settings: "{}".to_owned(),
     })
 }
 
@@ -83,7 +127,7 @@ impl App {
         let mut connection = self.connection()?;
         let business = queries::find(&mut connection, &tenant.business_id.to_string())?
             .ok_or_else(|| AppError::not_found("business"))?;
-        Ok(BusinessSettings { allowed_roles: allowed_roles(&business)? })
+        settings_view(&business)
     }
 
     /// Changes the caller's business settings. Admin only.
@@ -96,6 +140,21 @@ impl App {
         let business_id = tenant.business_id.to_string();
         let business = queries::find(&mut connection, &business_id)?.ok_or_else(|| AppError::not_found("business"))?;
         let current = allowed_roles(&business)?;
+
+        let mut errors = ValidationErrors::new();
+        if let Some(weights) = &input.health_weights {
+            if let Err(faults) = weights.check() {
+                for fault in faults {
+                    errors.add(fault.field, fault.message);
+                }
+            }
+        }
+        if let Some(threshold) = input.at_risk_threshold {
+            if !(0..=100).contains(&threshold) {
+                errors.add("at_risk_threshold", "must be 0 to 100");
+            }
+        }
+        errors.into_result()?;
 
         if let Some(roles) = &input.allowed_roles {
             let mut roles = roles.clone();
@@ -117,7 +176,19 @@ impl App {
             info!(business_id, "allowed roles changed");
         }
 
+        if input.health_weights.is_some() || input.at_risk_threshold.is_some() {
+            let mut stored = stored_settings(&business)?;
+            if let Some(weights) = input.health_weights {
+                stored.health_weights = Some(weights);
+            }
+            if let Some(threshold) = input.at_risk_threshold {
+                stored.at_risk_threshold = Some(threshold);
+            }
+            queries::update_settings(&mut connection, &business_id, &store::to_json_text(&stored)?, now())?;
+            info!(business_id, "health settings changed");
+        }
+
         let business = queries::find(&mut connection, &business_id)?.ok_or_else(|| AppError::not_found("business"))?;
-        Ok(BusinessSettings { allowed_roles: allowed_roles(&business)? })
+        settings_view(&business)
     }
 }

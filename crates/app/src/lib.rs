@@ -14,9 +14,13 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod error;
 pub mod exports;
+pub mod health;
 pub mod imports;
+pub mod jobs;
+pub mod notifications;
 pub mod paging;
 pub mod sample_data;
+pub mod signals;
 pub mod tenant;
 pub mod users;
 
@@ -54,11 +58,12 @@ pub struct App {
     pool: DbPool,
     backend: BackendKind,
     config: AppConfig,
+    running_jobs: jobs::RunningJobs,
 }
 
 impl App {
     pub fn new(pool: DbPool, backend: BackendKind, config: AppConfig) -> Self {
-        Self { pool, backend, config }
+        Self { pool, backend, config, running_jobs: jobs::RunningJobs::default() }
     }
 
     /// Checks out a connection from the pool.
@@ -72,6 +77,10 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.config
+    }
+
+    pub(crate) fn running_jobs(&self) -> &jobs::RunningJobs {
+        &self.running_jobs
     }
 
     /// Checks that the database answers a query on the schema, so a database that lost its

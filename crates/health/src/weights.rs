@@ -8,6 +8,7 @@ use crate::Component;
 /// one is above 0; they need not add up to 100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Weights {
     pub usage: u32,
     pub support: u32,

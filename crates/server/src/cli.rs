@@ -52,8 +52,29 @@ pub enum Command {
     /// Generate or remove demo data.
     #[command(subcommand, name = "sample-data")]
     SampleData(SampleDataCommand),
+    /// Run scheduled jobs now.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Print the OpenAPI document of the API and exit; needs no database.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run a job now for every business, or for one, and print each run's outcome.
+    ///
+    /// `health-snapshot` scores every live account for the date and flags those at risk;
+    /// a second run for the same date replaces that date's snapshots.
+    Run {
+        /// The job: health-snapshot.
+        job: String,
+        /// Slug of the one business to run it for.
+        #[arg(long)]
+        business: Option<String>,
+        /// The date to compute for (YYYY-MM-DD); today in UTC when absent.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +93,9 @@ pub struct ServeArgs {
     /// Most database connections the server keeps open.
     #[arg(long, env = "MANGO_CS_DB_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
+    /// Time of day (HH:MM, UTC) of the daily health snapshot, or `off`.
+    #[arg(long, env = "MANGO_CS_HEALTH_SNAPSHOT_AT", default_value = "07:30", value_parser = crate::scheduler::parse_time)]
+    pub health_snapshot_at: crate::scheduler::DailyAt,
     /// Directory of the built browser app, relative to the working directory;
     /// scripts/build-frontend.sh writes it.
     #[arg(long, env = "MANGO_CS_STATIC_DIR", default_value = "frontend/dist")]
@@ -211,7 +235,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 static_dir: args.static_dir,
                 trust_forwarded_for: args.trust_forwarded_for,
             };
-            crate::serve::serve(app, settings, args.bind)
+            if let Err(failure) = app.fail_abandoned_runs() {
+                tracing::warn!(error = %failure, "could not close job runs left by a stopped process");
+            }
+            let schedules =
+                args.health_snapshot_at.0.map(|at| (app::jobs::Job::HealthSnapshot, at)).into_iter().collect();
+            crate::serve::serve(app, settings, args.bind, schedules)
         }
         Command::Migrate => {
             open(&cli.database_url, 1)?;
@@ -247,6 +276,49 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(&cli.database_url, 1)?;
             let summary = app.generate_sample_data(&business).map_err(describe)?;
             write_out(&summary.to_string())
+        }
+        Command::Jobs(JobsCommand::Run { job, business, as_of }) => {
+            let known: Vec<&str> = app::jobs::Job::ALL.iter().map(|job| job.name()).collect();
+            let Some(job) = app::jobs::Job::parse(&job) else {
+                bail!("unknown job {job:?}; expected one of: {}", known.join(", "));
+            };
+            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let app = open(&cli.database_url, 2)?;
+            let runs = app
+                .run_job_for_businesses(job, as_of, business.as_deref(), app::jobs::Trigger::CommandLine, false)
+                .map_err(describe)?;
+            let mut failed = 0;
+            let mut report = String::new();
+            for run in runs {
+                match run.outcome {
+                    Ok(Some(done)) => {
+                        if done.status != "succeeded" {
+                            failed += 1;
+                        }
+                        report.push_str(&format!(
+                            "{} {} {} for {}: {}{}\n",
+                            done.job,
+                            run.slug,
+                            done.status,
+                            done.as_of,
+                            done.counts,
+                            done.error.map(|error| format!(" ({error})")).unwrap_or_default()
+                        ));
+                    }
+                    Ok(None) => {
+                        report.push_str(&format!("{} {} skipped: already done for {as_of}\n", job.name(), run.slug))
+                    }
+                    Err(error) => {
+                        failed += 1;
+                        report.push_str(&format!("{} {} not run: {}\n", job.name(), run.slug, describe(error)));
+                    }
+                }
+            }
+            write_out(&report)?;
+            if failed > 0 {
+                bail!("{failed} run(s) did not succeed");
+            }
+            Ok(())
         }
         Command::SampleData(SampleDataCommand::Destroy { business }) => {
             let app = open(&cli.database_url, 1)?;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod http;
+mod scheduler;
 mod serve;
 
 use clap::Parser;

@@ -10,10 +10,19 @@ use tracing::info;
 use crate::build_http_app;
 use crate::http::ServerSettings;
 
-/// Serves the API on `bind` until the process is stopped.
-pub fn serve(app: App, settings: ServerSettings, bind: SocketAddr) -> anyhow::Result<()> {
+/// Serves the API on `bind` until the process is stopped, running the scheduled jobs at
+/// their times of day.
+pub fn serve(
+    app: App,
+    settings: ServerSettings,
+    bind: SocketAddr,
+    schedules: Vec<(app::jobs::Job, chrono::NaiveTime)>,
+) -> anyhow::Result<()> {
     let runtime = actix_web::rt::System::new();
     runtime.block_on(async move {
+        for (job, at) in schedules {
+            crate::scheduler::start(app.clone(), job, at);
+        }
         let server =
             HttpServer::new(move || build_http_app!(app.clone(), settings.clone())).bind(bind).with_context(|| {
                 format!("cannot listen on {bind}; is another process using it? Set --bind or MANGO_CS_BIND")

@@ -417,7 +417,14 @@ backend_tests! {
         server.business("acme");
         let admin = server.user("acme", "admin@acme.test", Role::Admin);
 
-        assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), json!({"allowed_roles": ["manager", "admin", "super_admin"]}));
+        assert_eq!(
+            expect_json(admin.get("/api/v1/settings"), 200),
+            json!({
+                "allowed_roles": ["manager", "admin", "super_admin"],
+                "health_weights": {"usage": 35, "support": 15, "sentiment": 15, "contract_risk": 35},
+                "at_risk_threshold": 50
+            })
+        );
         let changed = expect_json(admin.patch("/api/v1/settings", &json!({"allowed_roles": ["super_admin", "admin", "member", "admin"]})), 200);
         assert_eq!(changed["allowed_roles"], json!(["member", "admin", "super_admin"]), "sorted by rank without repeats");
         assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), changed);
@@ -428,6 +435,31 @@ backend_tests! {
         expect_problem(admin.patch("/api/v1/settings", &json!({"allowed_roles": ["admin", "super_admin", "owner"]})), 422, "invalid_body", None);
         expect_problem(admin.patch("/api/v1/settings", &json!({"allowed_roles": "admin"})), 422, "invalid_body", Some("allowed_roles"));
         expect_problem(admin.patch("/api/v1/settings", &json!({"uplift": 5})), 422, "invalid_body", Some("uplift"));
+        assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), changed, "rejected changes change nothing");
+    }
+
+    fn settings_change_health_weights_and_threshold(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let manager = server.user("acme", "manager@acme.test", Role::Manager);
+
+        let weights = json!({"usage": 50, "support": 0, "sentiment": 25, "contract_risk": 25});
+        let changed = expect_json(admin.patch("/api/v1/settings", &json!({"health_weights": weights, "at_risk_threshold": 40})), 200);
+        assert_eq!(changed["health_weights"], weights);
+        assert_eq!(changed["at_risk_threshold"], 40);
+        assert_eq!(changed["allowed_roles"], json!(["manager", "admin", "super_admin"]), "other settings stay");
+        assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), changed);
+
+        let all_zero = json!({"usage": 0, "support": 0, "sentiment": 0, "contract_risk": 0});
+        expect_problem(admin.patch("/api/v1/settings", &json!({"health_weights": all_zero})), 422, "validation_failed", Some("health_weights"));
+        let too_heavy = json!({"usage": 101, "support": 0, "sentiment": 0, "contract_risk": 0});
+        expect_problem(admin.patch("/api/v1/settings", &json!({"health_weights": too_heavy})), 422, "validation_failed", Some("health_weights.usage"));
+        let missing = json!({"usage": 10});
+        expect_problem(admin.patch("/api/v1/settings", &json!({"health_weights": missing})), 422, "invalid_body", None);
+        expect_problem(admin.patch("/api/v1/settings", &json!({"at_risk_threshold": 101})), 422, "validation_failed", Some("at_risk_threshold"));
+        expect_problem(admin.patch("/api/v1/settings", &json!({"at_risk_threshold": -1})), 422, "validation_failed", Some("at_risk_threshold"));
+        expect_problem(admin.patch("/api/v1/settings", &json!({"at_risk_threshold": null})), 422, "invalid_body", Some("at_risk_threshold"));
+        expect_problem(manager.patch("/api/v1/settings", &json!({"at_risk_threshold": 10})), 403, "forbidden", None);
         assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), changed, "rejected changes change nothing");
     }
 

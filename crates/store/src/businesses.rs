@@ -17,6 +17,9 @@ pub struct BusinessRow {
     pub is_sample: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// JSON object of the settings without a column of their own; missing members take
+    /// their defaults.
+    pub settings: String,
 }
 
 pub fn insert(connection: &mut DbConnection, row: &BusinessRow) -> StoreResult<()> {
@@ -46,6 +49,18 @@ pub fn update_allowed_roles(
         .set((businesses::allowed_roles.eq(allowed_roles), businesses::updated_at.eq(now)))
         .execute(connection)?;
     Ok(())
+}
+
+pub fn update_settings(connection: &mut DbConnection, id: &str, settings: &str, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(businesses::table.find(id))
+        .set((businesses::settings.eq(settings), businesses::updated_at.eq(now)))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Lists every business, for jobs that run across tenants.
+pub fn list_all(connection: &mut DbConnection) -> StoreResult<Vec<BusinessRow>> {
+    Ok(businesses::table.order_by(businesses::slug).select(BusinessRow::as_select()).load(connection)?)
 }
 
 /// Deletes a business and, through cascading keys, everything it owns.

@@ -11,9 +11,13 @@ pub mod businesses;
 pub mod connection;
 pub mod contacts;
 pub mod custom_fields;
+pub mod health;
 pub mod imports;
+pub mod jobs;
+pub mod notifications;
 pub mod sample_data;
 pub mod schema;
+pub mod signals;
 pub mod users;
 
 pub use connection::{connect, BackendKind, Db, DbConnection, DbPool, PooledDb, DEFAULT_DATABASE_URL};

@@ -9,6 +9,7 @@ diesel::table! {
         is_sample -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        settings -> Text,
     }
 }
 
@@ -150,11 +151,139 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    support_tickets (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        external_id -> Text,
+        subject -> Text,
+        status -> Text,
+        reporter_email -> Text,
+        opened_at -> Timestamp,
+        solved_at -> Nullable<Timestamp>,
+        reopened_at -> Text,
+        last_reopened_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        external_id -> Text,
+        respondent_email -> Text,
+        kind -> Text,
+        score -> Integer,
+        responded_at -> Timestamp,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        external_id -> Text,
+        billing_customer_id -> Nullable<Text>,
+        plan_name -> Text,
+        status -> Text,
+        quantity -> Integer,
+        unit_amount -> BigInt,
+        currency -> Text,
+        billing_interval -> Text,
+        current_period_start -> Timestamp,
+        current_period_end -> Timestamp,
+        cancel_at_period_end -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usage_events (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        external_id -> Text,
+        user_email -> Nullable<Text>,
+        event -> Text,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    health_snapshots (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        as_of -> Date,
+        overall -> Integer,
+        neutral -> Bool,
+        components -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_runs (id) {
+        id -> Text,
+        business_id -> Text,
+        job -> Text,
+        as_of -> Date,
+        triggered_by -> Text,
+        status -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        counts -> Text,
+        error -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        business_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        account_id -> Nullable<Text>,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind, channel) {
+        business_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        channel -> Text,
+        enabled -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> businesses (business_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(activities -> accounts (account_id));
+diesel::joinable!(support_tickets -> accounts (account_id));
+diesel::joinable!(survey_responses -> accounts (account_id));
+diesel::joinable!(subscriptions -> accounts (account_id));
+diesel::joinable!(usage_events -> accounts (account_id));
+diesel::joinable!(health_snapshots -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     businesses,
@@ -167,4 +296,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     custom_field_definitions,
     imports,
+    support_tickets,
+    survey_responses,
+    subscriptions,
+    usage_events,
+    health_snapshots,
+    job_runs,
+    notifications,
+    notification_preferences,
 );

@@ -183,6 +183,31 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: an empty body reads as `T::default()`, anything
+/// else must be valid JSON like [`ApiJson`].
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = request.headers();
+        let declared_length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| text.parse().ok());
+        let body = Decompress::from_headers(payload.take(), headers);
+        Box::pin(async move {
+            let bytes = read_body(body, declared_length).await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(T::default()));
+            }
+            parse_json(&bytes).map(OptionalJson)
+        })
+    }
+}
+
 /// Query parameters whose errors name the parameter.
 pub struct ApiQuery<T>(pub T);
 

@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::routes::{accounts, auth, custom_fields, health, imports, users};
+use crate::http::routes::{
+    accounts, auth, custom_fields, health, health_scores, imports, jobs, notifications, signals, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -49,6 +51,24 @@ use crate::http::routes::{accounts, auth, custom_fields, health, imports, users}
         imports::preview,
         imports::commit,
         imports::export,
+        signals::ingest_tickets,
+        signals::list_tickets,
+        signals::ingest_survey_responses,
+        signals::list_survey_responses,
+        signals::ingest_subscriptions,
+        signals::list_subscriptions,
+        signals::ingest_usage_events,
+        signals::list_usage_events,
+        health_scores::read,
+        health_scores::history,
+        health_scores::dashboard,
+        jobs::run_health_snapshot,
+        jobs::list_runs,
+        notifications::list,
+        notifications::mark_all_read,
+        notifications::read_preferences,
+        notifications::update_preferences,
+        notifications::mark_read,
     ),
     modifiers(&Security),
     tags(
@@ -56,6 +76,10 @@ use crate::http::routes::{accounts, auth, custom_fields, health, imports, users}
         (name = "contacts", description = "People at an account and their roles"),
         (name = "activities", description = "An account's timeline"),
         (name = "imports", description = "CSV import and export of accounts"),
+        (name = "signals", description = "Support tickets, survey responses, subscriptions and usage from the sibling apps"),
+        (name = "health scores", description = "Account health breakdowns, history and the dashboard"),
+        (name = "jobs", description = "Scheduled jobs and their runs"),
+        (name = "notifications", description = "The signed-in user's notifications and preferences"),
         (name = "custom fields", description = "Admin-defined fields of accounts and contacts"),
         (name = "users", description = "Users of the business"),
         (name = "tokens", description = "Personal API tokens"),

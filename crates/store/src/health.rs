@@ -1,0 +1,330 @@
+//! Health snapshots and the grouped signal queries the health job reads: one query per
+//! signal per business, never one per account.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::{count_star, max, min};
+use diesel::prelude::*;
+
+use crate::schema::{
+    accounts, activities, contacts, health_snapshots, subscriptions, support_tickets, survey_responses, usage_events,
+};
+use crate::{DbConnection, Scope, StoreResult};
+
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = health_snapshots, treat_none_as_default_value = false)]
+pub struct SnapshotRow {
+    pub id: String,
+    pub business_id: String,
+    pub account_id: String,
+    pub as_of: NaiveDate,
+    pub overall: i32,
+    pub neutral: bool,
+    /// JSON object of the four components.
+    pub components: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What the health job needs to know of an account it scores.
+#[derive(Clone, Debug, PartialEq, Queryable)]
+pub struct ScoredAccount {
+    pub id: String,
+    pub name: String,
+    pub stage: String,
+    pub at_risk: bool,
+    pub at_risk_reasons: String,
+    pub csm_id: Option<String>,
+    pub health_score: Option<i32>,
+    pub renewal_date: Option<NaiveDate>,
+}
+
+/// The accounts the health job scores: every account that has not churned.
+pub fn accounts_to_score(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<ScoredAccount>> {
+    Ok(accounts::table
+        .filter(accounts::business_id.eq(scope.business_id()))
+        .filter(accounts::stage.ne("churned"))
+        .select((
+            accounts::id,
+            accounts::name,
+            accounts::stage,
+            accounts::at_risk,
+            accounts::at_risk_reasons,
+            accounts::csm_id,
+            accounts::health_score,
+            accounts::renewal_date,
+        ))
+        .load(connection)?)
+}
+
+/// Latest non-system activity per account before `before`.
+pub fn last_engagement(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    before: NaiveDateTime,
+) -> StoreResult<Vec<(String, Option<NaiveDateTime>)>> {
+    Ok(activities::table
+        .filter(activities::business_id.eq(scope.business_id()))
+        .filter(activities::kind.ne("system"))
+        .filter(activities::occurred_at.lt(before))
+        .group_by(activities::account_id)
+        .select((activities::account_id, max(activities::occurred_at)))
+        .load(connection)?)
+}
+
+/// Latest usage event per account before `before`.
+pub fn last_usage(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    before: NaiveDateTime,
+) -> StoreResult<Vec<(String, Option<NaiveDateTime>)>> {
+    Ok(usage_events::table
+        .filter(usage_events::business_id.eq(scope.business_id()))
+        .filter(usage_events::occurred_at.lt(before))
+        .group_by(usage_events::account_id)
+        .select((usage_events::account_id, max(usage_events::occurred_at)))
+        .load(connection)?)
+}
+
+/// Tickets opened before `before`, per account.
+pub fn ticket_totals(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    before: NaiveDateTime,
+) -> StoreResult<Vec<(String, i64)>> {
+    Ok(support_tickets::table
+        .filter(support_tickets::business_id.eq(scope.business_id()))
+        .filter(support_tickets::opened_at.lt(before))
+        .group_by(support_tickets::account_id)
+        .select((support_tickets::account_id, count_star()))
+        .load(connection)?)
+}
+
+/// Tickets open at `before` per account, with the oldest one's opening time. A ticket was
+/// open then when its status is open now, or when it was solved only later.
+pub fn open_tickets(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    open_statuses: &[&str],
+    before: NaiveDateTime,
+) -> StoreResult<Vec<(String, i64, Option<NaiveDateTime>)>> {
+    Ok(support_tickets::table
+        .filter(support_tickets::business_id.eq(scope.business_id()))
+        .filter(support_tickets::opened_at.lt(before))
+        .filter(support_tickets::status.eq_any(open_statuses).nullable().or(support_tickets::solved_at.ge(before)))
+        .group_by(support_tickets::account_id)
+        .select((support_tickets::account_id, count_star(), min(support_tickets::opened_at)))
+        .load(connection)?)
+}
+
+/// Reopen lists of the tickets last reopened at or after `since`: `(account id, JSON
+/// array of reopen times)`. Few tickets are reopened, so the counting is left to the caller.
+pub fn recent_reopens(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    since: NaiveDateTime,
+) -> StoreResult<Vec<(String, String)>> {
+    Ok(support_tickets::table
+        .filter(support_tickets::business_id.eq(scope.business_id()))
+        .filter(support_tickets::last_reopened_at.ge(since))
+        .select((support_tickets::account_id, support_tickets::reopened_at))
+        .load(connection)?)
+}
+
+/// Survey responses in `[from, before)` counted per account, kind and score.
+pub fn survey_counts(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> StoreResult<Vec<(String, String, i32, i64)>> {
+    Ok(survey_responses::table
+        .filter(survey_responses::business_id.eq(scope.business_id()))
+        .filter(survey_responses::responded_at.ge(from))
+        .filter(survey_responses::responded_at.lt(before))
+        .group_by((survey_responses::account_id, survey_responses::kind, survey_responses::score))
+        .select((survey_responses::account_id, survey_responses::kind, survey_responses::score, count_star()))
+        .load(connection)?)
+}
+
+/// Champion contacts per account.
+pub fn champion_counts(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    Ok(contacts::table
+        .filter(contacts::business_id.eq(scope.business_id()))
+        .filter(contacts::champion.eq(true))
+        .group_by(contacts::account_id)
+        .select((contacts::account_id, count_star()))
+        .load(connection)?)
+}
+
+/// Detractor contacts per account.
+pub fn detractor_counts(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    Ok(contacts::table
+        .filter(contacts::business_id.eq(scope.business_id()))
+        .filter(contacts::detractor.eq(true))
+        .group_by(contacts::account_id)
+        .select((contacts::account_id, count_star()))
+        .load(connection)?)
+}
+
+/// Earliest current-period end per account among subscriptions that are not cancelled.
+pub fn earliest_period_ends(
+    connection: &mut DbConnection,
+    scope: &Scope,
+) -> StoreResult<Vec<(String, Option<NaiveDateTime>)>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::business_id.eq(scope.business_id()))
+        .filter(subscriptions::status.ne("cancelled"))
+        .group_by(subscriptions::account_id)
+        .select((subscriptions::account_id, min(subscriptions::current_period_end)))
+        .load(connection)?)
+}
+
+/// Rows per snapshot upsert: 9 columns a row stays under both backends' limits.
+pub const SNAPSHOT_BATCH_ROWS: usize = 3_000;
+
+/// Writes snapshots, replacing the one of the same account and date if there is one.
+pub fn upsert_snapshots(connection: &mut DbConnection, rows: &[SnapshotRow]) -> StoreResult<()> {
+    use diesel::upsert::excluded;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    macro_rules! upsert {
+        ($connection:expr) => {
+            diesel::insert_into(health_snapshots::table)
+                .values(rows)
+                .on_conflict((health_snapshots::account_id, health_snapshots::as_of))
+                .do_update()
+                .set((
+                    health_snapshots::overall.eq(excluded(health_snapshots::overall)),
+                    health_snapshots::neutral.eq(excluded(health_snapshots::neutral)),
+                    health_snapshots::components.eq(excluded(health_snapshots::components)),
+                    health_snapshots::updated_at.eq(excluded(health_snapshots::updated_at)),
+                ))
+                .execute($connection)?
+        };
+    }
+    match connection {
+        DbConnection::Sqlite(connection) => upsert!(connection),
+        DbConnection::Postgresql(connection) => upsert!(connection),
+    };
+    Ok(())
+}
+
+/// Copies each account's latest snapshot score to `accounts.health_score`, for the
+/// accounts that have a snapshot on `as_of`. A backfill of an older date leaves the
+/// newer score in place.
+pub fn copy_latest_scores(connection: &mut DbConnection, scope: &Scope, as_of: NaiveDate) -> StoreResult<usize> {
+    use diesel::sql_types::{Date, Text};
+    // The statement is the same on both backends but for the placeholder syntax.
+    const SQL: &str = "UPDATE accounts SET health_score = \
+        (SELECT s.overall FROM health_snapshots s WHERE s.account_id = accounts.id ORDER BY s.as_of DESC LIMIT 1) \
+        WHERE accounts.business_id = {business} AND EXISTS \
+        (SELECT 1 FROM health_snapshots s WHERE s.account_id = accounts.id AND s.as_of = {as_of})";
+    let changed = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(SQL.replace("{business}", "?1").replace("{as_of}", "?2"))
+            .bind::<Text, _>(scope.business_id())
+            .bind::<Date, _>(as_of)
+            .execute(connection)?,
+        DbConnection::Postgresql(connection) => {
+            diesel::sql_query(SQL.replace("{business}", "$1").replace("{as_of}", "$2"))
+                .bind::<Text, _>(scope.business_id())
+                .bind::<Date, _>(as_of)
+                .execute(connection)?
+        }
+    };
+    Ok(changed)
+}
+
+/// Flags accounts at risk with the given reasons list, leaving any already flagged.
+pub fn flag_at_risk(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    ids: &[String],
+    reasons: &str,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(900) {
+        changed += diesel::update(
+            accounts::table
+                .filter(accounts::business_id.eq(scope.business_id()))
+                .filter(accounts::id.eq_any(chunk))
+                .filter(accounts::at_risk.eq(false)),
+        )
+        .set((accounts::at_risk.eq(true), accounts::at_risk_reasons.eq(reasons), accounts::updated_at.eq(now)))
+        .execute(connection)?;
+    }
+    Ok(changed)
+}
+
+/// The latest snapshots of an account, newest first.
+pub fn latest_snapshots(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    account_id: &str,
+    limit: i64,
+) -> StoreResult<Vec<SnapshotRow>> {
+    Ok(health_snapshots::table
+        .filter(health_snapshots::business_id.eq(scope.business_id()))
+        .filter(health_snapshots::account_id.eq(account_id))
+        .order_by(health_snapshots::as_of.desc())
+        .limit(limit)
+        .select(SnapshotRow::as_select())
+        .load(connection)?)
+}
+
+/// An account's snapshots from `since` on, oldest first.
+pub fn snapshots_since(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    account_id: &str,
+    since: NaiveDate,
+) -> StoreResult<Vec<SnapshotRow>> {
+    Ok(health_snapshots::table
+        .filter(health_snapshots::business_id.eq(scope.business_id()))
+        .filter(health_snapshots::account_id.eq(account_id))
+        .filter(health_snapshots::as_of.ge(since))
+        .order_by(health_snapshots::as_of.asc())
+        .select(SnapshotRow::as_select())
+        .load(connection)?)
+}
+
+/// Counts of accounts that have not churned, per health score (null for none yet).
+pub fn score_counts(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<(Option<i32>, i64)>> {
+    Ok(accounts::table
+        .filter(accounts::business_id.eq(scope.business_id()))
+        .filter(accounts::stage.ne("churned"))
+        .group_by(accounts::health_score)
+        .select((accounts::health_score, count_star()))
+        .load(connection)?)
+}
+
+/// Accounts that have not churned and score under the threshold or are flagged at risk,
+/// lowest score first (unscored flagged accounts last), and how many there are.
+pub fn at_risk_accounts(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    threshold: i32,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<crate::accounts::AccountRow>, i64)> {
+    let query = || {
+        accounts::table
+            .filter(accounts::business_id.eq(scope.business_id()))
+            .filter(accounts::stage.ne("churned"))
+            .filter(accounts::health_score.lt(threshold).or(accounts::at_risk.eq(true).nullable()))
+    };
+    let total = query().count().get_result(connection)?;
+    let rows = query()
+        .order_by((
+            accounts::health_score.is_null(),
+            accounts::health_score.asc(),
+            accounts::name.asc(),
+            accounts::id.asc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select(crate::accounts::AccountRow::as_select())
+        .load(connection)?;
+    Ok((rows, total))
+}

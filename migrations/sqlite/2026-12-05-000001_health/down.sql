@@ -1,0 +1,10 @@
+DROP TABLE notification_preferences;
+DROP TABLE notifications;
+DROP TABLE job_runs;
+DROP TABLE health_snapshots;
+DROP INDEX activities_engagement_idx;
+DROP TABLE usage_events;
+DROP TABLE subscriptions;
+DROP TABLE survey_responses;
+DROP TABLE support_tickets;
+ALTER TABLE businesses DROP COLUMN settings;
