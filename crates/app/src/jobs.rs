@@ -69,8 +69,9 @@ impl Trigger {
 #[derive(Clone, Default)]
 pub struct RunningJobs(Arc<Mutex<HashSet<i64>>>);
 
-/// Releases the process lock (and the advisory lock, through its connection) on drop.
-struct JobLock {
+/// The lock of a job in a business. Dropping it releases the process lock and the
+/// advisory lock.
+pub struct JobLock {
     running: RunningJobs,
     key: i64,
     connection: Option<store::PooledDb>,
@@ -128,7 +129,10 @@ pub struct BusinessRun {
 }
 
 impl App {
-    fn lock(&self, job: Job, business_id: &str) -> AppResult<JobLock> {
+    /// Takes the lock a run of the job in the business takes, so that no run starts in
+    /// this process or, on PostgreSQL, in any other until the lock is dropped. Fails with
+    /// `job_running` when a run holds it.
+    pub fn lock_job(&self, job: Job, business_id: &str) -> AppResult<JobLock> {
         let key = lock_key(job, business_id);
         {
             let mut running =
@@ -139,11 +143,14 @@ impl App {
         }
         // From here the guard releases the process lock on every path.
         let mut lock = JobLock { running: self.running_jobs().clone(), key, connection: None };
-        let mut connection = self.connection()?;
-        if !queries::try_advisory_lock(&mut connection, key)? {
-            return Err(busy(job));
+        // SQLite has no advisory lock; there the process lock is the whole lock.
+        if self.backend() == store::BackendKind::Postgres {
+            let mut connection = self.connection()?;
+            if !queries::try_advisory_lock(&mut connection, key)? {
+                return Err(busy(job));
+            }
+            lock.connection = Some(connection);
         }
-        lock.connection = Some(connection);
         Ok(lock)
     }
 
@@ -159,7 +166,7 @@ impl App {
         user_id: Option<String>,
     ) -> AppResult<JobRun> {
         crm_core::validation::date_in_range(as_of).map_err(|message| AppError::invalid("as_of", message))?;
-        let _lock = self.lock(job, &business.id)?;
+        let _lock = self.lock_job(job, &business.id)?;
         let span = info_span!("job", job = job.name(), business_id = %business.id, %as_of);
         let _entered = span.enter();
         let mut connection = self.connection()?;
@@ -246,11 +253,12 @@ impl App {
                 .ok_or_else(|| AppError::invalid("business", format!("no business has the slug {slug:?}")))?],
             None => business_queries::list_all(&mut connection)?,
         };
+        drop(connection);
         let mut runs = Vec::with_capacity(businesses.len());
         for business in businesses {
             if skip_done {
                 let scope = Scope::new(parse_id(&business.id)?);
-                if queries::succeeded_on(&mut connection, &scope, job.name(), as_of)? {
+                if queries::succeeded_on(&mut *self.connection()?, &scope, job.name(), as_of)? {
                     runs.push(BusinessRun { slug: business.slug.clone(), outcome: Ok(None) });
                     continue;
                 }

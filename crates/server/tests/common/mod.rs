@@ -79,6 +79,8 @@ impl TestServer {
             .args(["serve", "--bind", "127.0.0.1:0", "--pool-size", "4"])
             .env("DATABASE_URL", database.url())
             .env("RUST_LOG", "warn")
+            // Jobs run only when a test asks, never on the clock.
+            .env("MANGO_CS_HEALTH_SNAPSHOT_AT", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -184,6 +186,10 @@ impl ApiClient {
 
     pub fn patch(&self, path: &str, body: &Value) -> Response {
         self.with_auth(self.client.patch(format!("{}{path}", self.base_url))).json(body).send().expect("PATCH")
+    }
+
+    pub fn put(&self, path: &str, body: &Value) -> Response {
+        self.with_auth(self.client.put(format!("{}{path}", self.base_url))).json(body).send().expect("PUT")
     }
 
     /// Sends a raw body with a content type, for malformed-input tests.
