@@ -10,6 +10,60 @@ use crm_core::{AccountId, BillingInterval, SubscriptionStatus, SurveyKind, Ticke
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The kinds of signal Mango CS ingests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    SupportTickets,
+    SurveyResponses,
+    Subscriptions,
+    UsageEvents,
+}
+
+impl SignalKind {
+    pub const ALL: &'static [SignalKind] =
+        &[SignalKind::SupportTickets, SignalKind::SurveyResponses, SignalKind::Subscriptions, SignalKind::UsageEvents];
+
+    /// The spelling in paths and the database, such as `support_tickets`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalKind::SupportTickets => "support_tickets",
+            SignalKind::SurveyResponses => "survey_responses",
+            SignalKind::Subscriptions => "subscriptions",
+            SignalKind::UsageEvents => "usage_events",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SignalKind> {
+        SignalKind::ALL.iter().copied().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// A column of an uploaded signal file and the field it fills, if any.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignalColumn {
+    pub header: String,
+    /// The item field the column fills; null for a column that is ignored.
+    pub field: Option<String>,
+}
+
+/// What committing an uploaded signal file would do.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignalImportPreview {
+    /// Pass to `POST /api/v1/imports/{id}/commit` to apply the file.
+    pub import_id: crm_core::ImportId,
+    pub kind: SignalKind,
+    pub columns: Vec<SignalColumn>,
+    /// `new`, `updated` and `unchanged` count records; `invalid` counts rows with errors.
+    pub counts: crate::imports::ImportCounts,
+    /// Each invalid row's errors, by row number after the header (at most 1,000).
+    pub errors: Vec<crate::imports::RowIssue>,
+    pub issues_truncated: bool,
+}
+
 /// Most items one ingestion request may carry.
 pub const MAX_BATCH_ITEMS: usize = 1_000;
 

@@ -57,13 +57,16 @@ const ANALYZE_AFTER_NEW_ROWS: u64 = 1_000;
 /// Hours an uncommitted preview is kept before a later preview deletes it.
 const PREVIEW_LIFETIME_HOURS: i64 = 24;
 
+/// The kind of the imports this module reads; signal imports carry their signal kind.
+const ACCOUNTS: &str = "accounts";
+
 /// Status of an import between preview and commit, as stored.
 const PREVIEWED: &str = "previewed";
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Checks that the upload is UTF-8 CSV text and returns it without a byte order mark.
-fn decode_file(bytes: &[u8]) -> AppResult<&str> {
+pub(crate) fn decode_file(bytes: &[u8]) -> AppResult<&str> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "is empty; upload a CSV file whose first line names the columns"));
@@ -94,7 +97,7 @@ fn unreadable(error: &csv::Error) -> AppError {
 }
 
 /// Reads the header row, trimmed. A file of blank lines has none.
-fn read_headers(text: &str) -> AppResult<Vec<String>> {
+pub(crate) fn read_headers(text: &str) -> AppResult<Vec<String>> {
     let mut reader = csv_reader(text);
     let headers: Vec<String> = reader
         .headers()
@@ -110,7 +113,7 @@ fn read_headers(text: &str) -> AppResult<Vec<String>> {
 
 /// Calls `visit` with each record and its row number: its 1-based position after the
 /// header, where records whose cells are all blank are skipped and not counted.
-fn for_each_record(text: &str, mut visit: impl FnMut(u64, &StringRecord) -> AppResult<()>) -> AppResult<()> {
+pub(crate) fn for_each_record(text: &str, mut visit: impl FnMut(u64, &StringRecord) -> AppResult<()>) -> AppResult<()> {
     let mut reader = csv_reader(text);
     let mut record = StringRecord::new();
     let mut row = 0;
@@ -284,7 +287,7 @@ fn refresh_statistics(connection: &mut DbConnection, id: ImportId) {
     }
 }
 
-fn already_committed() -> AppError {
+pub(crate) fn already_committed() -> AppError {
     AppError::Conflict {
         code: "import_already_committed",
         field: None,
@@ -377,6 +380,7 @@ impl App {
                 result: None,
                 created_at: at,
                 committed_at: None,
+                kind: ACCOUNTS.to_owned(),
             },
         )?;
         let counts = evaluation.counts;
@@ -410,6 +414,12 @@ impl App {
             queries::find(&mut connection, &scope, &id.to_string())?.ok_or_else(|| AppError::not_found("import"))?;
         if import.status != PREVIEWED {
             return Err(already_committed());
+        }
+        if import.kind != ACCOUNTS {
+            let kind = api_types::signals::SignalKind::parse(&import.kind).ok_or_else(|| {
+                AppError::Internal(format!("import {} has the unknown kind {:?}", import.id, import.kind))
+            })?;
+            return crate::signals::import::commit(&mut connection, &scope, tenant, &import, kind);
         }
 
         let targets: Vec<Option<ImportTarget>> = store::from_json_text("imports.mapping", &import.mapping)?;

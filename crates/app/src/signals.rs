@@ -4,13 +4,14 @@
 //! Writing signals needs the manager role or above, as integrations act for the whole
 //! business; every user may read them.
 
+pub(crate) mod import;
 mod ingest;
 
 use std::collections::{HashMap, HashSet};
 
 use api_types::signals::{
-    IngestResult, SignalListParams, Subscription, SubscriptionInput, SurveyResponse, SurveyResponseInput, Ticket,
-    TicketInput, UsageEvent, UsageEventInput,
+    IngestResult, SignalKind, SignalListParams, Subscription, SubscriptionInput, SurveyResponse, SurveyResponseInput,
+    Ticket, TicketInput, UsageEvent, UsageEventInput,
 };
 use api_types::Page;
 use chrono::NaiveDateTime;
@@ -184,313 +185,338 @@ fn page<R, T>(rows: (Vec<R>, i64), view: fn(&R) -> AppResult<T>) -> AppResult<Pa
     Ok(Page { items: rows.iter().map(view).collect::<AppResult<_>>()?, total, next_cursor: None })
 }
 
-impl App {
-    /// Upserts support tickets by external id. Each ticket belongs to the account that
-    /// owns its reporter's email domain.
-    pub fn ingest_tickets(&self, tenant: &Tenant, items: Vec<Value>) -> AppResult<IngestResult> {
-        require_writer(tenant)?;
-        check_batch(&items)?;
-        let scope = tenant.scope();
-        let mut result = IngestResult::default();
-        let parsed: Vec<(usize, TicketInput)> = parse_items(items, &mut result);
-        let mut connection = self.connection()?;
-        let owners = DomainOwners::load(
-            &mut connection,
-            &scope,
-            parsed.iter().filter_map(|(_, item)| item.reporter_email.rsplit_once('@').map(|(_, domain)| domain)),
-        )?;
-        let at = now();
-        let mut rows = Vec::new();
-        for (index, item) in parsed {
-            let mut errors = ValidationErrors::new();
-            let key = external_id(&mut errors, &item.external_id);
-            let subject = required_text(&mut errors, "subject", &item.subject, MAX_SUBJECT_CHARS);
-            let domain = domain_of(&mut errors, "reporter_email", &item.reporter_email);
-            let opened_at = timestamp(&mut errors, "opened_at", item.opened_at);
-            let solved_at = item.solved_at.map(|solved| timestamp(&mut errors, "solved_at", solved));
-            let mut reopened: Vec<NaiveDateTime> =
-                item.reopened_at.iter().map(|reopen| timestamp(&mut errors, "reopened_at", *reopen)).collect();
-            reopened.sort();
-            if solved_at.is_some_and(|solved| solved < opened_at) {
-                errors.add("solved_at", "must not be before opened_at");
-            }
-            if reopened.first().is_some_and(|first| *first < opened_at) {
-                errors.add("reopened_at", "must not be before opened_at");
-            }
-            let account_id = owners.owner(&domain).map(str::to_owned);
-            if errors.is_empty() && account_id.is_none() {
-                errors = no_owner("reporter_email", &domain);
-            }
-            if !errors.is_empty() {
-                report(&mut result, index, &key, errors);
-                continue;
-            }
-            rows.push((
-                index,
-                TicketRow {
-                    id: new_id().to_string(),
-                    business_id: scope.business_id().to_owned(),
-                    account_id: account_id.unwrap_or_default(),
-                    external_id: key,
-                    subject,
-                    status: item.status.as_str().to_owned(),
-                    reporter_email: item.reporter_email.trim().to_lowercase(),
-                    opened_at,
-                    solved_at,
-                    reopened_at: store::to_json_text(&reopened)?,
-                    last_reopened_at: reopened.last().copied(),
-                    created_at: at,
-                    updated_at: at,
-                },
-            ));
-        }
-        let table = Table {
-            find: queries::tickets::find_by_external_ids,
-            insert_many: queries::tickets::insert_many,
-            update: queries::tickets::update,
-        };
-        upsert(&mut connection, &scope, &table, rows, &mut result)?;
-        Ok(result)
+/// Checks the items and, unless `dry_run`, writes them: the one path of the API and the
+/// CSV import.
+pub(crate) fn ingest(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    kind: SignalKind,
+    items: Vec<Value>,
+    dry_run: bool,
+) -> AppResult<IngestResult> {
+    match kind {
+        SignalKind::SupportTickets => ingest_tickets(connection, scope, items, dry_run),
+        SignalKind::SurveyResponses => ingest_survey_responses(connection, scope, items, dry_run),
+        SignalKind::Subscriptions => ingest_subscriptions(connection, scope, items, dry_run),
+        SignalKind::UsageEvents => ingest_usage_events(connection, scope, items, dry_run),
     }
+}
 
-    /// Upserts NPS and CSAT responses by external id, tied to accounts like tickets.
-    pub fn ingest_survey_responses(&self, tenant: &Tenant, items: Vec<Value>) -> AppResult<IngestResult> {
-        require_writer(tenant)?;
-        check_batch(&items)?;
-        let scope = tenant.scope();
-        let mut result = IngestResult::default();
-        let parsed: Vec<(usize, SurveyResponseInput)> = parse_items(items, &mut result);
-        let mut connection = self.connection()?;
-        let owners = DomainOwners::load(
-            &mut connection,
-            &scope,
-            parsed.iter().filter_map(|(_, item)| item.respondent_email.rsplit_once('@').map(|(_, domain)| domain)),
-        )?;
-        let at = now();
-        let mut rows = Vec::new();
-        for (index, item) in parsed {
-            let mut errors = ValidationErrors::new();
-            let key = external_id(&mut errors, &item.external_id);
-            let domain = domain_of(&mut errors, "respondent_email", &item.respondent_email);
-            let responded_at = timestamp(&mut errors, "responded_at", item.responded_at);
-            let range = item.kind.score_range();
-            if !range.contains(&item.score) {
-                errors.add("score", format!("must be {} to {} for {}", range.start(), range.end(), item.kind));
-            }
-            let comment = optional_text(&mut errors, "comment", item.comment.as_deref(), MAX_COMMENT_CHARS);
-            let account_id = owners.owner(&domain).map(str::to_owned);
-            if errors.is_empty() && account_id.is_none() {
-                errors = no_owner("respondent_email", &domain);
-            }
-            if !errors.is_empty() {
-                report(&mut result, index, &key, errors);
-                continue;
-            }
-            rows.push((
-                index,
-                SurveyResponseRow {
-                    id: new_id().to_string(),
-                    business_id: scope.business_id().to_owned(),
-                    account_id: account_id.unwrap_or_default(),
-                    external_id: key,
-                    respondent_email: item.respondent_email.trim().to_lowercase(),
-                    kind: item.kind.as_str().to_owned(),
-                    score: item.score,
-                    responded_at,
-                    comment,
-                    created_at: at,
-                    updated_at: at,
-                },
-            ));
+/// Upserts support tickets by external id. Each ticket belongs to the account that
+/// owns its reporter's email domain.
+fn ingest_tickets(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    items: Vec<Value>,
+    dry_run: bool,
+) -> AppResult<IngestResult> {
+    let mut result = IngestResult::default();
+    let parsed: Vec<(usize, TicketInput)> = parse_items(items, &mut result);
+    let owners = DomainOwners::load(
+        connection,
+        scope,
+        parsed.iter().filter_map(|(_, item)| item.reporter_email.rsplit_once('@').map(|(_, domain)| domain)),
+    )?;
+    let at = now();
+    let mut rows = Vec::new();
+    for (index, item) in parsed {
+        let mut errors = ValidationErrors::new();
+        let key = external_id(&mut errors, &item.external_id);
+        let subject = required_text(&mut errors, "subject", &item.subject, MAX_SUBJECT_CHARS);
+        let domain = domain_of(&mut errors, "reporter_email", &item.reporter_email);
+        let opened_at = timestamp(&mut errors, "opened_at", item.opened_at);
+        let solved_at = item.solved_at.map(|solved| timestamp(&mut errors, "solved_at", solved));
+        let mut reopened: Vec<NaiveDateTime> =
+            item.reopened_at.iter().map(|reopen| timestamp(&mut errors, "reopened_at", *reopen)).collect();
+        reopened.sort();
+        if solved_at.is_some_and(|solved| solved < opened_at) {
+            errors.add("solved_at", "must not be before opened_at");
         }
-        let table = Table {
-            find: queries::surveys::find_by_external_ids,
-            insert_many: queries::surveys::insert_many,
-            update: queries::surveys::update,
-        };
-        upsert(&mut connection, &scope, &table, rows, &mut result)?;
-        Ok(result)
+        if reopened.first().is_some_and(|first| *first < opened_at) {
+            errors.add("reopened_at", "must not be before opened_at");
+        }
+        let account_id = owners.owner(&domain).map(str::to_owned);
+        if errors.is_empty() && account_id.is_none() {
+            errors = no_owner("reporter_email", &domain);
+        }
+        if !errors.is_empty() {
+            report(&mut result, index, &key, errors);
+            continue;
+        }
+        rows.push((
+            index,
+            TicketRow {
+                id: new_id().to_string(),
+                business_id: scope.business_id().to_owned(),
+                account_id: account_id.unwrap_or_default(),
+                external_id: key,
+                subject,
+                status: item.status.as_str().to_owned(),
+                reporter_email: item.reporter_email.trim().to_lowercase(),
+                opened_at,
+                solved_at,
+                reopened_at: store::to_json_text(&reopened)?,
+                last_reopened_at: reopened.last().copied(),
+                created_at: at,
+                updated_at: at,
+            },
+        ));
     }
+    let table = Table {
+        find: queries::tickets::find_by_external_ids,
+        insert_many: queries::tickets::insert_many,
+        update: queries::tickets::update,
+    };
+    upsert(connection, scope, &table, rows, &mut result, dry_run)?;
+    Ok(result)
+}
 
-    /// Upserts subscriptions by external id. Each names its account directly or through
-    /// the account's billing customer id.
-    pub fn ingest_subscriptions(&self, tenant: &Tenant, items: Vec<Value>) -> AppResult<IngestResult> {
-        require_writer(tenant)?;
-        check_batch(&items)?;
-        let scope = tenant.scope();
-        let mut result = IngestResult::default();
-        let parsed: Vec<(usize, SubscriptionInput)> = parse_items(items, &mut result);
-        let mut connection = self.connection()?;
-        let known_accounts =
-            known_accounts(&mut connection, &scope, parsed.iter().filter_map(|(_, item)| item.account_id))?;
-        let customers =
-            distinct(parsed.iter().filter_map(|(_, item)| item.billing_customer_id.as_deref()).map(str::trim));
-        let mut by_customer: HashMap<String, Vec<String>> = HashMap::new();
-        for (customer, account) in queries::accounts_by_billing_customer(&mut connection, &scope, &customers)? {
-            by_customer.entry(customer).or_default().push(account);
+/// Upserts NPS and CSAT responses by external id, tied to accounts like tickets.
+fn ingest_survey_responses(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    items: Vec<Value>,
+    dry_run: bool,
+) -> AppResult<IngestResult> {
+    let mut result = IngestResult::default();
+    let parsed: Vec<(usize, SurveyResponseInput)> = parse_items(items, &mut result);
+    let owners = DomainOwners::load(
+        connection,
+        scope,
+        parsed.iter().filter_map(|(_, item)| item.respondent_email.rsplit_once('@').map(|(_, domain)| domain)),
+    )?;
+    let at = now();
+    let mut rows = Vec::new();
+    for (index, item) in parsed {
+        let mut errors = ValidationErrors::new();
+        let key = external_id(&mut errors, &item.external_id);
+        let domain = domain_of(&mut errors, "respondent_email", &item.respondent_email);
+        let responded_at = timestamp(&mut errors, "responded_at", item.responded_at);
+        let range = item.kind.score_range();
+        if !range.contains(&item.score) {
+            errors.add("score", format!("must be {} to {} for {}", range.start(), range.end(), item.kind));
         }
-        let at = now();
-        let mut rows = Vec::new();
-        for (index, item) in parsed {
-            let mut errors = ValidationErrors::new();
-            let key = external_id(&mut errors, &item.external_id);
-            let plan_name = required_text(&mut errors, "plan_name", &item.plan_name, MAX_NAME_CHARS);
-            let customer =
-                optional_text(&mut errors, "billing_customer_id", item.billing_customer_id.as_deref(), MAX_NAME_CHARS);
-            if item.quantity < 0 {
-                errors.add("quantity", "must be 0 or more");
-            }
-            if item.unit_amount < 0 {
-                errors.add("unit_amount", "must be 0 or more, in the currency's minor units");
-            }
-            let currency = item.currency.trim().to_uppercase();
-            if !is_currency_code(&currency) {
-                errors.add("currency", "must be a three-letter ISO 4217 code such as USD");
-            }
-            let start = timestamp(&mut errors, "current_period_start", item.current_period_start);
-            let end = timestamp(&mut errors, "current_period_end", item.current_period_end);
-            if end <= start {
-                errors.add("current_period_end", "must be after current_period_start");
-            }
-            let account_id = match (&item.account_id, &customer) {
-                (Some(id), _) => {
-                    let id = id.to_string();
-                    if !known_accounts.contains(&id) {
-                        errors.add("account_id", "no account has this id");
-                    }
-                    Some(id)
+        let comment = optional_text(&mut errors, "comment", item.comment.as_deref(), MAX_COMMENT_CHARS);
+        let account_id = owners.owner(&domain).map(str::to_owned);
+        if errors.is_empty() && account_id.is_none() {
+            errors = no_owner("respondent_email", &domain);
+        }
+        if !errors.is_empty() {
+            report(&mut result, index, &key, errors);
+            continue;
+        }
+        rows.push((
+            index,
+            SurveyResponseRow {
+                id: new_id().to_string(),
+                business_id: scope.business_id().to_owned(),
+                account_id: account_id.unwrap_or_default(),
+                external_id: key,
+                respondent_email: item.respondent_email.trim().to_lowercase(),
+                kind: item.kind.as_str().to_owned(),
+                score: item.score,
+                responded_at,
+                comment,
+                created_at: at,
+                updated_at: at,
+            },
+        ));
+    }
+    let table = Table {
+        find: queries::surveys::find_by_external_ids,
+        insert_many: queries::surveys::insert_many,
+        update: queries::surveys::update,
+    };
+    upsert(connection, scope, &table, rows, &mut result, dry_run)?;
+    Ok(result)
+}
+
+/// Upserts subscriptions by external id. Each names its account directly or through
+/// the account's billing customer id.
+fn ingest_subscriptions(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    items: Vec<Value>,
+    dry_run: bool,
+) -> AppResult<IngestResult> {
+    let mut result = IngestResult::default();
+    let parsed: Vec<(usize, SubscriptionInput)> = parse_items(items, &mut result);
+    let known_accounts = known_accounts(connection, scope, parsed.iter().filter_map(|(_, item)| item.account_id))?;
+    let customers = distinct(parsed.iter().filter_map(|(_, item)| item.billing_customer_id.as_deref()).map(str::trim));
+    let mut by_customer: HashMap<String, Vec<String>> = HashMap::new();
+    for (customer, account) in queries::accounts_by_billing_customer(connection, scope, &customers)? {
+        by_customer.entry(customer).or_default().push(account);
+    }
+    let at = now();
+    let mut rows = Vec::new();
+    for (index, item) in parsed {
+        let mut errors = ValidationErrors::new();
+        let key = external_id(&mut errors, &item.external_id);
+        let plan_name = required_text(&mut errors, "plan_name", &item.plan_name, MAX_NAME_CHARS);
+        let customer =
+            optional_text(&mut errors, "billing_customer_id", item.billing_customer_id.as_deref(), MAX_NAME_CHARS);
+        if item.quantity < 0 {
+            errors.add("quantity", "must be 0 or more");
+        }
+        if item.unit_amount < 0 {
+            errors.add("unit_amount", "must be 0 or more, in the currency's minor units");
+        }
+        let currency = item.currency.trim().to_uppercase();
+        if !is_currency_code(&currency) {
+            errors.add("currency", "must be a three-letter ISO 4217 code such as USD");
+        }
+        let start = timestamp(&mut errors, "current_period_start", item.current_period_start);
+        let end = timestamp(&mut errors, "current_period_end", item.current_period_end);
+        if end <= start {
+            errors.add("current_period_end", "must be after current_period_start");
+        }
+        let account_id = match (&item.account_id, &customer) {
+            (Some(id), _) => {
+                let id = id.to_string();
+                if !known_accounts.contains(&id) {
+                    errors.add("account_id", "no account has this id");
                 }
-                (None, Some(customer)) => match by_customer.get(customer).map(Vec::as_slice) {
-                    Some([only]) => Some(only.clone()),
-                    Some(_) => {
+                Some(id)
+            }
+            (None, Some(customer)) => match by_customer.get(customer).map(Vec::as_slice) {
+                Some([only]) => Some(only.clone()),
+                Some(_) => {
+                    errors.add(
+                        "billing_customer_id",
+                        format!("several accounts have the billing customer id {customer}; send account_id"),
+                    );
+                    None
+                }
+                None => {
+                    errors.add("billing_customer_id", format!("no account has the billing customer id {customer}"));
+                    None
+                }
+            },
+            (None, None) => {
+                errors.add("account_id", "send account_id or billing_customer_id");
+                None
+            }
+        };
+        if !errors.is_empty() {
+            report(&mut result, index, &key, errors);
+            continue;
+        }
+        rows.push((
+            index,
+            SubscriptionRow {
+                id: new_id().to_string(),
+                business_id: scope.business_id().to_owned(),
+                account_id: account_id.unwrap_or_default(),
+                external_id: key,
+                billing_customer_id: customer,
+                plan_name,
+                status: item.status.as_str().to_owned(),
+                quantity: item.quantity,
+                unit_amount: item.unit_amount,
+                currency,
+                billing_interval: item.interval.as_str().to_owned(),
+                current_period_start: start,
+                current_period_end: end,
+                cancel_at_period_end: item.cancel_at_period_end,
+                created_at: at,
+                updated_at: at,
+            },
+        ));
+    }
+    let table = Table {
+        find: queries::subscription_rows::find_by_external_ids,
+        insert_many: queries::subscription_rows::insert_many,
+        update: queries::subscription_rows::update,
+    };
+    upsert(connection, scope, &table, rows, &mut result, dry_run)?;
+    Ok(result)
+}
+
+/// Upserts product usage events by external id. Each names its account directly or
+/// by a domain that the account's domain equals or is a parent of.
+fn ingest_usage_events(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    items: Vec<Value>,
+    dry_run: bool,
+) -> AppResult<IngestResult> {
+    let mut result = IngestResult::default();
+    let parsed: Vec<(usize, UsageEventInput)> = parse_items(items, &mut result);
+    let known_accounts = known_accounts(connection, scope, parsed.iter().filter_map(|(_, item)| item.account_id))?;
+    let owners = DomainOwners::load(connection, scope, parsed.iter().filter_map(|(_, item)| item.domain.as_deref()))?;
+    let at = now();
+    let mut rows = Vec::new();
+    for (index, item) in parsed {
+        let mut errors = ValidationErrors::new();
+        let key = external_id(&mut errors, &item.external_id);
+        let event = required_text(&mut errors, "event", &item.event, MAX_NAME_CHARS);
+        let user_email = item
+            .user_email
+            .as_deref()
+            .filter(|email| !email.trim().is_empty())
+            .map(|email| crm_core::validation::email(&mut errors, "user_email", email));
+        let occurred_at = timestamp(&mut errors, "occurred_at", item.occurred_at);
+        let account_id = match (&item.account_id, item.domain.as_deref()) {
+            (Some(id), _) => {
+                let id = id.to_string();
+                if !known_accounts.contains(&id) {
+                    errors.add("account_id", "no account has this id");
+                }
+                Some(id)
+            }
+            (None, Some(domain)) => {
+                let owner = owners.owner(domain).map(str::to_owned);
+                if owner.is_none() {
+                    if owning_domains(domain).is_empty() {
+                        errors.add("domain", "must be a domain such as acme.com");
+                    } else {
                         errors.add(
-                            "billing_customer_id",
-                            format!("several accounts have the billing customer id {customer}; send account_id"),
+                            "domain",
+                            format!("no account has the domain {} or a parent of it", domain.trim().to_lowercase()),
                         );
-                        None
                     }
-                    None => {
-                        errors.add("billing_customer_id", format!("no account has the billing customer id {customer}"));
-                        None
-                    }
-                },
-                (None, None) => {
-                    errors.add("account_id", "send account_id or billing_customer_id");
-                    None
                 }
-            };
-            if !errors.is_empty() {
-                report(&mut result, index, &key, errors);
-                continue;
+                owner
             }
-            rows.push((
-                index,
-                SubscriptionRow {
-                    id: new_id().to_string(),
-                    business_id: scope.business_id().to_owned(),
-                    account_id: account_id.unwrap_or_default(),
-                    external_id: key,
-                    billing_customer_id: customer,
-                    plan_name,
-                    status: item.status.as_str().to_owned(),
-                    quantity: item.quantity,
-                    unit_amount: item.unit_amount,
-                    currency,
-                    billing_interval: item.interval.as_str().to_owned(),
-                    current_period_start: start,
-                    current_period_end: end,
-                    cancel_at_period_end: item.cancel_at_period_end,
-                    created_at: at,
-                    updated_at: at,
-                },
-            ));
-        }
-        let table = Table {
-            find: queries::subscription_rows::find_by_external_ids,
-            insert_many: queries::subscription_rows::insert_many,
-            update: queries::subscription_rows::update,
+            (None, None) => {
+                errors.add("account_id", "send account_id or domain");
+                None
+            }
         };
-        upsert(&mut connection, &scope, &table, rows, &mut result)?;
-        Ok(result)
+        if !errors.is_empty() {
+            report(&mut result, index, &key, errors);
+            continue;
+        }
+        rows.push((
+            index,
+            UsageEventRow {
+                id: new_id().to_string(),
+                business_id: scope.business_id().to_owned(),
+                account_id: account_id.unwrap_or_default(),
+                external_id: key,
+                user_email,
+                event,
+                occurred_at,
+                created_at: at,
+            },
+        ));
     }
+    let table = Table {
+        find: queries::usage::find_by_external_ids,
+        insert_many: queries::usage::insert_many,
+        update: queries::usage::update,
+    };
+    upsert(connection, scope, &table, rows, &mut result, dry_run)?;
+    Ok(result)
+}
 
-    /// Upserts product usage events by external id. Each names its account directly or
-    /// by a domain that the account's domain equals or is a parent of.
-    pub fn ingest_usage_events(&self, tenant: &Tenant, items: Vec<Value>) -> AppResult<IngestResult> {
+impl App {
+    /// Upserts a batch of 1 to 1,000 signals of one kind by external id. Manager or above.
+    pub fn ingest_signals(&self, tenant: &Tenant, kind: SignalKind, items: Vec<Value>) -> AppResult<IngestResult> {
         require_writer(tenant)?;
         check_batch(&items)?;
-        let scope = tenant.scope();
-        let mut result = IngestResult::default();
-        let parsed: Vec<(usize, UsageEventInput)> = parse_items(items, &mut result);
         let mut connection = self.connection()?;
-        let known_accounts =
-            known_accounts(&mut connection, &scope, parsed.iter().filter_map(|(_, item)| item.account_id))?;
-        let owners =
-            DomainOwners::load(&mut connection, &scope, parsed.iter().filter_map(|(_, item)| item.domain.as_deref()))?;
-        let at = now();
-        let mut rows = Vec::new();
-        for (index, item) in parsed {
-            let mut errors = ValidationErrors::new();
-            let key = external_id(&mut errors, &item.external_id);
-            let event = required_text(&mut errors, "event", &item.event, MAX_NAME_CHARS);
-            let user_email = item
-                .user_email
-                .as_deref()
-                .filter(|email| !email.trim().is_empty())
-                .map(|email| crm_core::validation::email(&mut errors, "user_email", email));
-            let occurred_at = timestamp(&mut errors, "occurred_at", item.occurred_at);
-            let account_id = match (&item.account_id, item.domain.as_deref()) {
-                (Some(id), _) => {
-                    let id = id.to_string();
-                    if !known_accounts.contains(&id) {
-                        errors.add("account_id", "no account has this id");
-                    }
-                    Some(id)
-                }
-                (None, Some(domain)) => {
-                    let owner = owners.owner(domain).map(str::to_owned);
-                    if owner.is_none() {
-                        if owning_domains(domain).is_empty() {
-                            errors.add("domain", "must be a domain such as acme.com");
-                        } else {
-                            errors.add(
-                                "domain",
-                                format!("no account has the domain {} or a parent of it", domain.trim().to_lowercase()),
-                            );
-                        }
-                    }
-                    owner
-                }
-                (None, None) => {
-                    errors.add("account_id", "send account_id or domain");
-                    None
-                }
-            };
-            if !errors.is_empty() {
-                report(&mut result, index, &key, errors);
-                continue;
-            }
-            rows.push((
-                index,
-                UsageEventRow {
-                    id: new_id().to_string(),
-                    business_id: scope.business_id().to_owned(),
-                    account_id: account_id.unwrap_or_default(),
-                    external_id: key,
-                    user_email,
-                    event,
-                    occurred_at,
-                    created_at: at,
-                },
-            ));
-        }
-        let table = Table {
-            find: queries::usage::find_by_external_ids,
-            insert_many: queries::usage::insert_many,
-            update: queries::usage::update,
-        };
-        upsert(&mut connection, &scope, &table, rows, &mut result)?;
-        Ok(result)
+        ingest(&mut connection, &tenant.scope(), kind, items, false)
     }
 
     pub fn list_tickets(&self, tenant: &Tenant, params: &SignalListParams) -> AppResult<Page<Ticket>> {

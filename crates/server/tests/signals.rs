@@ -204,4 +204,47 @@ backend_tests! {
         expect_json(member.get("/api/v1/support-tickets"), 200);
         expect_problem(server.anonymous().get("/api/v1/usage-events"), 401, "unauthenticated", None);
     }
+
+    fn signal_files_import_through_preview_and_commit(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let acme = account(&admin, "Acme", "acme.com");
+        let csv = "External ID,Subject,Status,Reporter Email,Opened At,Solved At,Reopened At,Priority\r\n\
+            T-1,Export fails,open,ana@acme.com,2026-06-01,,,high\r\n\
+            T-2,\"Login, again\",solved,bo@eu.acme.com,2026-06-02 09:30,2026-06-03T10:00:00Z,2026-06-04;2026-06-05 08:00,low\r\n\
+            \r\n\
+            T-3,Unknown,open,cy@globex.com,2026-06-01,,,\r\n\
+            T-4,Bad status,closed-ish,ana@acme.com,yesterday,,,\r\n";
+        let upload = |body: &str| admin.send_raw(reqwest::Method::POST, "/api/v1/imports/support-tickets/preview", "text/csv", body.as_bytes().to_vec());
+        let preview = expect_json(upload(csv), 200);
+        assert_eq!(preview["kind"], "support_tickets");
+        assert_eq!(preview["counts"], json!({"new": 2, "updated": 0, "unchanged": 0, "invalid": 2}), "{preview}");
+        assert_eq!(preview["columns"][7], json!({"header": "Priority", "field": null}));
+        let issues: Vec<(u64, String)> = preview["errors"].as_array().into_iter().flatten()
+            .map(|issue| (issue["row"].as_u64().unwrap_or(0), issue["field"].as_str().unwrap_or_default().to_owned()))
+            .collect();
+        assert_eq!(issues, vec![(3, "reporter_email".into()), (4, "opened_at".into())], "rows count after the header, blank lines skipped");
+        assert_eq!(expect_json(admin.get("/api/v1/support-tickets"), 200)["total"], 0, "a preview writes nothing");
+
+        let import_id = preview["import_id"].as_str().unwrap_or_default().to_owned();
+        let committed = expect_json(admin.post(&format!("/api/v1/imports/{import_id}/commit"), &json!({})), 200);
+        assert_eq!(committed["counts"], preview["counts"]);
+        expect_problem(admin.post(&format!("/api/v1/imports/{import_id}/commit"), &json!({})), 409, "import_already_committed", None);
+        let listed = expect_json(admin.get("/api/v1/support-tickets?status=solved"), 200);
+        assert_eq!(listed["total"], 1);
+        assert_eq!(listed["items"][0]["subject"], "Login, again");
+        assert_eq!(listed["items"][0]["account_id"], json!(acme));
+        assert_eq!(listed["items"][0]["opened_at"], "2026-06-02T09:30:00Z");
+        assert_eq!(listed["items"][0]["reopened_at"], json!(["2026-06-04T00:00:00Z", "2026-06-05T08:00:00Z"]));
+
+        let again = expect_json(upload(csv), 200);
+        assert_eq!(again["counts"], json!({"new": 0, "updated": 0, "unchanged": 2, "invalid": 2}));
+
+        expect_problem(upload("subject,status\nA,open\n"), 422, "validation_failed", Some("file"));
+        expect_problem(upload(""), 422, "validation_failed", Some("file"));
+        expect_problem(admin.send_raw(reqwest::Method::POST, "/api/v1/imports/invoices/preview", "text/csv", b"external_id\nA\n".to_vec()), 404, "not_found", None);
+        let events = "external_id,domain,event,occurred_at\nU-1,app.acme.com,login,2026-06-01\n";
+        let preview = expect_json(admin.send_raw(reqwest::Method::POST, "/api/v1/imports/usage-events/preview", "text/csv", events.as_bytes().to_vec()), 200);
+        assert_eq!(preview["counts"]["new"], 1);
+    }
 }

@@ -23,6 +23,8 @@ pub struct ImportRow {
     pub result: Option<String>,
     pub created_at: NaiveDateTime,
     pub committed_at: Option<NaiveDateTime>,
+    /// `accounts`, or the kind of signal the file holds.
+    pub kind: String,
 }
 
 pub fn insert(connection: &mut DbConnection, row: &ImportRow) -> StoreResult<()> {

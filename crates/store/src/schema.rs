@@ -148,6 +148,7 @@ diesel::table! {
         result -> Nullable<Text>,
         created_at -> Timestamp,
         committed_at -> Nullable<Timestamp>,
+        kind -> Text,
     }
 }
 

@@ -133,14 +133,16 @@ impl DomainOwners {
     }
 }
 
-/// Upserts the rows by external id in one transaction. Rows repeating an external id
-/// already seen in the batch are reported and skipped.
+/// Upserts the rows by external id in one transaction, or with `dry_run` only counts
+/// what it would do. Rows repeating an external id already seen in the batch are
+/// reported and skipped.
 pub(super) fn upsert<R: SignalRow>(
     connection: &mut DbConnection,
     scope: &Scope,
     table: &Table<R>,
     rows: Vec<(usize, R)>,
     result: &mut IngestResult,
+    dry_run: bool,
 ) -> AppResult<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut unique = Vec::with_capacity(rows.len());
@@ -175,14 +177,18 @@ pub(super) fn upsert<R: SignalRow>(
                         result.unchanged += 1;
                     } else {
                         row.touch(at);
-                        (table.update)(connection, scope, &row)?;
+                        if !dry_run {
+                            (table.update)(connection, scope, &row)?;
+                        }
                         result.updated += 1;
                     }
                 }
             }
         }
-        for chunk in created.chunks(INSERT_BATCH_ROWS) {
-            (table.insert_many)(connection, chunk)?;
+        if !dry_run {
+            for chunk in created.chunks(INSERT_BATCH_ROWS) {
+                (table.insert_many)(connection, chunk)?;
+            }
         }
         result.created += u32::try_from(created.len()).unwrap_or(u32::MAX);
         Ok(())

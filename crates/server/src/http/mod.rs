@@ -69,6 +69,7 @@ pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::Se
             .service(routes::custom_fields::update)
             .service(routes::custom_fields::remove)
             .service(routes::imports::preview)
+            .service(routes::imports::preview_signals)
             .service(routes::imports::commit)
             .service(routes::imports::export)
             .service(routes::signals::ingest_tickets)

@@ -7,6 +7,7 @@ use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use api_types::accounts::AccountListParams;
 use api_types::imports::{ImportPreview, ImportPreviewParams, ImportResult};
+use api_types::signals::{SignalImportPreview, SignalKind};
 use app::imports::MAX_FILE_BYTES;
 use app::{App, AppError};
 use crm_core::{FieldError, ImportId};
@@ -215,10 +216,46 @@ pub async fn preview(
     Ok(HttpResponse::Ok().json(preview))
 }
 
-/// Commit an account import
+/// Preview a signal import
 ///
-/// Applies a previewed import in one transaction: every valid row, or nothing. The rows
-/// are checked again against the accounts as they are now. An import commits once.
+/// Manager or above. Upload a CSV file of support tickets, survey responses,
+/// subscriptions or usage events (`kind`: `support-tickets`, `survey-responses`,
+/// `subscriptions` or `usage-events`), sent like an account import. Columns are named
+/// like the fields of the ingestion endpoint of that kind, in any case and with spaces
+/// or dashes for underscores; other columns are ignored, and an `external_id` column is
+/// required. Dates alone mean midnight UTC; `reopened_at` separates its times with `;`.
+/// Each row is checked and matched as the same record sent to the ingestion endpoint
+/// would be. Nothing changes until the import is committed.
+#[utoipa::path(
+    post, path = "/api/v1/imports/{kind}/preview", operation_id = "preview_signal_import", tag = "imports",
+    params(("kind" = String, Path, description = "support-tickets, survey-responses, subscriptions or usage-events")),
+    request_body(
+        description = "The CSV file; its first line names the columns",
+        content((String = "text/csv"), (inline(UploadForm) = "multipart/form-data"))
+    ),
+    responses((status = 200, body = SignalImportPreview), UploadErrors),
+    security(("bearer" = []), ("session" = []))
+)]
+#[post("/api/v1/imports/{kind}/preview")]
+pub async fn preview_signals(
+    app: web::Data<App>,
+    caller: Caller,
+    kind: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let kind = SignalKind::parse(&kind.replace('-', "_")).ok_or_else(ApiError::not_found)?;
+    let file = read_upload(&request, payload).await?;
+    let app = app.get_ref().clone();
+    let report = blocking(move || app.preview_signal_import(&caller.0, kind, &file)).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Commit an import
+///
+/// Applies a previewed import of accounts or signals in one transaction: every valid
+/// row, or nothing. The rows are checked again against the data as it is now. An import
+/// commits once.
 #[utoipa::path(
     post, path = "/api/v1/imports/{id}/commit", tag = "imports", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = ImportResult), CommitErrors),

@@ -3,8 +3,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use api_types::signals::{
-    IngestResult, SignalListParams, Subscription, SubscriptionBatch, SurveyResponse, SurveyResponseBatch, Ticket,
-    TicketBatch, UsageEvent, UsageEventBatch,
+    IngestResult, SignalKind, SignalListParams, Subscription, SubscriptionBatch, SurveyResponse, SurveyResponseBatch,
+    Ticket, TicketBatch, UsageEvent, UsageEventBatch,
 };
 use api_types::Page;
 use app::App;
@@ -32,7 +32,7 @@ pub async fn ingest_tickets(
     body: ApiJson<TicketBatch>,
 ) -> ApiResult<HttpResponse> {
     let app = app.get_ref().clone();
-    let result = blocking(move || app.ingest_tickets(&caller.0, body.0.items)).await?;
+    let result = blocking(move || app.ingest_signals(&caller.0, SignalKind::SupportTickets, body.0.items)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -74,7 +74,7 @@ pub async fn ingest_survey_responses(
     body: ApiJson<SurveyResponseBatch>,
 ) -> ApiResult<HttpResponse> {
     let app = app.get_ref().clone();
-    let result = blocking(move || app.ingest_survey_responses(&caller.0, body.0.items)).await?;
+    let result = blocking(move || app.ingest_signals(&caller.0, SignalKind::SurveyResponses, body.0.items)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -115,7 +115,7 @@ pub async fn ingest_subscriptions(
     body: ApiJson<SubscriptionBatch>,
 ) -> ApiResult<HttpResponse> {
     let app = app.get_ref().clone();
-    let result = blocking(move || app.ingest_subscriptions(&caller.0, body.0.items)).await?;
+    let result = blocking(move || app.ingest_signals(&caller.0, SignalKind::Subscriptions, body.0.items)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -158,7 +158,7 @@ pub async fn ingest_usage_events(
     body: ApiJson<UsageEventBatch>,
 ) -> ApiResult<HttpResponse> {
     let app = app.get_ref().clone();
-    let result = blocking(move || app.ingest_usage_events(&caller.0, body.0.items)).await?;
+    let result = blocking(move || app.ingest_signals(&caller.0, SignalKind::UsageEvents, body.0.items)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
