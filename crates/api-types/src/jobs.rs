@@ -20,12 +20,12 @@ pub struct JobRun {
     pub status: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// What the run did, such as `accounts_scored` and `accounts_flagged`.
+    /// Counts of the run's work, such as `accounts_scored` and `accounts_flagged`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub counts: Value,
-    /// Why a failed run failed.
+    /// The error of a failed run.
     pub error: Option<String>,
-    /// Who started it, for runs started from the API.
+    /// The user who started the run, for runs started from the API.
     pub user_id: Option<UserId>,
 }
 

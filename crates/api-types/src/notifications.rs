@@ -29,7 +29,7 @@ impl NotificationKind {
     }
 }
 
-/// Where a notification is delivered.
+/// The channel a notification is delivered on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

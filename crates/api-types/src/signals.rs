@@ -25,7 +25,7 @@ impl SignalKind {
     pub const ALL: &'static [SignalKind] =
         &[SignalKind::SupportTickets, SignalKind::SurveyResponses, SignalKind::Subscriptions, SignalKind::UsageEvents];
 
-    /// The spelling in paths and the database, such as `support_tickets`.
+    /// Returns the spelling in the database, such as `support_tickets`.
     pub fn as_str(self) -> &'static str {
         match self {
             SignalKind::SupportTickets => "support_tickets",
@@ -49,7 +49,7 @@ pub struct SignalColumn {
     pub field: Option<String>,
 }
 
-/// What committing an uploaded signal file would do.
+/// The preview of an uploaded signal file: the changes a commit would make.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignalImportPreview {
@@ -179,7 +179,7 @@ pub struct UsageEventInput {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// What an ingestion request did.
+/// The outcome of an ingestion request.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestResult {
@@ -191,7 +191,7 @@ pub struct IngestResult {
     pub errors: Vec<ItemError>,
 }
 
-/// Why one item of a batch was not stored.
+/// The reason one item of a batch was not stored.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemError {
@@ -269,7 +269,7 @@ pub struct UsageEvent {
 }
 
 /// Filters of the signal lists. `status` filters tickets and subscriptions by status,
-/// survey responses by kind and usage events by event name; `from` and `to` bound the
+/// survey responses by kind and usage events by event name. `from` and `to` bound the
 /// opening, response, period-end or event date.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]

@@ -26,7 +26,7 @@ use crate::paging::limit_and_offset;
 use crate::tenant::Tenant;
 use crate::App;
 
-/// Longest history one request may ask for, in days.
+/// Maximum history one request may read, in days.
 const MAX_HISTORY_DAYS: i64 = 730;
 const DEFAULT_HISTORY_DAYS: i64 = 90;
 
@@ -78,9 +78,9 @@ fn at_risk_view(row: &account_queries::AccountRow) -> AppResult<AtRiskAccount> {
 }
 
 impl App {
-    /// The latest snapshot of an account with each component's change against the one
-    /// before. 404 when the account is not in the caller's business, and also, naming the
-    /// health snapshot, when the job has not scored it yet.
+    /// Reads the latest snapshot of an account with each component's change against the
+    /// one before. Fails with not found when the account is not in the caller's business,
+    /// and also, naming the health snapshot, when the job has not scored it yet.
     pub fn account_health(&self, tenant: &Tenant, account_id: AccountId) -> AppResult<AccountHealth> {
         let scope = tenant.scope();
         let mut connection = self.connection()?;
@@ -113,7 +113,7 @@ impl App {
         })
     }
 
-    /// An account's snapshots over the last `days` days, oldest first.
+    /// Lists an account's snapshots over the last `days` days, oldest first.
     pub fn account_health_history(
         &self,
         tenant: &Tenant,
@@ -152,7 +152,7 @@ impl App {
         Ok(HealthHistory { items })
     }
 
-    /// The at-risk list and the health distribution of the caller's business.
+    /// Reads the at-risk list and the health distribution of the caller's business.
     pub fn dashboard(&self, tenant: &Tenant, params: &DashboardParams) -> AppResult<Dashboard> {
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         let scope = tenant.scope();

@@ -4,7 +4,7 @@
 //! A job runs once at a time per business. Within a process a set of running jobs keeps
 //! that promise; across PostgreSQL server processes a session advisory lock does. The
 //! work of a run happens in one transaction, so a failed run leaves the previous results
-//! in place, and the run record says why it failed.
+//! in place, and the run record keeps the error.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -47,7 +47,7 @@ impl Job {
     }
 }
 
-/// What started a run.
+/// The origin of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
     Schedule,
@@ -90,7 +90,7 @@ impl Drop for JobLock {
     }
 }
 
-/// The lock key of a job in a business: the first eight bytes of a hash of both names.
+/// Returns the lock key of a job in a business: the first eight bytes of a hash of both names.
 fn lock_key(job: Job, business_id: &str) -> i64 {
     let digest = Sha256::digest(format!("mango-cs:{}:{business_id}", job.name()).as_bytes());
     let mut bytes = [0u8; 8];
@@ -131,7 +131,7 @@ pub struct BusinessRun {
 impl App {
     /// Takes the lock a run of the job in the business takes, so that no run starts in
     /// this process or, on PostgreSQL, in any other until the lock is dropped. Fails with
-    /// `job_running` when a run holds it.
+    /// `job_running` while a run has it.
     pub fn lock_job(&self, job: Job, business_id: &str) -> AppResult<JobLock> {
         let key = lock_key(job, business_id);
         {
@@ -155,7 +155,7 @@ impl App {
     }
 
     /// Runs a job for one business and records the run. Fails with `job_running` when the
-    /// job is already running for the business here or in another process; a run whose
+    /// job is already running for the business here or in another process. A run whose
     /// work fails is recorded as failed and returned, not raised.
     pub fn run_job(
         &self,

@@ -92,7 +92,7 @@ impl App {
         Ok(NotificationPage { items: rows.iter().map(notification_view).collect::<AppResult<_>>()?, total, unread })
     }
 
-    /// Marks one of the caller's notifications read. Another user's id answers 404.
+    /// Marks one of the caller's notifications read. Another user's notification is not found.
     pub fn mark_notification_read(&self, tenant: &Tenant, id: &str) -> AppResult<Notification> {
         let mut connection = self.connection()?;
         let scope = tenant.scope();
@@ -110,7 +110,7 @@ impl App {
         Ok(MarkedRead { marked: i64::try_from(marked).unwrap_or(i64::MAX) })
     }
 
-    /// Every kind and channel with the caller's choice.
+    /// Lists every kind and channel with the caller's choice.
     pub fn notification_preferences(&self, tenant: &Tenant) -> AppResult<NotificationPreferences> {
         let mut connection = self.connection()?;
         let stored = queries::preferences_of(&mut connection, &tenant.scope(), &[tenant.user_id.to_string()])?;

@@ -64,13 +64,13 @@ fn external_id(errors: &mut ValidationErrors, value: &str) -> String {
     required_text(errors, "external_id", value, ingest::MAX_EXTERNAL_ID_CHARS)
 }
 
-/// The domain of an email field, or an error naming the field.
+/// Returns the domain of an email field, or records an error naming the field.
 fn domain_of(errors: &mut ValidationErrors, field: &str, email: &str) -> String {
     let normalized = crm_core::validation::email(errors, field, email);
     email_domain(&normalized).unwrap_or_default()
 }
 
-/// The ids among those given that name accounts of the business.
+/// Returns the ids among those given that name accounts of the business.
 fn known_accounts(
     connection: &mut DbConnection,
     scope: &Scope,
@@ -87,7 +87,7 @@ fn no_owner(field: &str, domain: &str) -> ValidationErrors {
 }
 
 fn parse_stored<T: std::str::FromStr>(table: &str, id: &str, value: &str) -> AppResult<T> {
-    value.parse().map_err(|_| AppError::Internal(format!("{table} {id} holds the invalid value {value:?}")))
+    value.parse().map_err(|_| AppError::Internal(format!("{table} {id} has the invalid stored value {value:?}")))
 }
 
 fn filter_of(params: &SignalListParams, status: Option<String>) -> SignalFilter {

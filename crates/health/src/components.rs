@@ -94,12 +94,12 @@ pub fn support(as_of: NaiveDate, tickets: &TicketSignals) -> Scored {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SurveySignals {
     pub nps_responses: u32,
-    /// NPS answers of 9 or 10.
+    /// NPS responses of 9 or 10.
     pub promoters: u32,
-    /// NPS answers of 0 to 6.
+    /// NPS responses of 0 to 6.
     pub detractors: u32,
     pub csat_responses: u32,
-    /// CSAT answers of 4 or 5.
+    /// CSAT responses of 4 or 5.
     pub csat_satisfied: u32,
 }
 
@@ -154,7 +154,7 @@ pub fn sentiment(surveys: &SurveySignals, champion_contacts: u32, detractor_cont
 /// Contract risk: how close the next renewal is.
 ///
 /// `earliest_period_end` is the earliest end of a current period among subscriptions that
-/// are not cancelled; the account's own renewal date is used only when there is none.
+/// are not cancelled. The account's own renewal date counts only when there is none.
 pub fn contract_risk(
     as_of: NaiveDate,
     earliest_period_end: Option<NaiveDate>,

@@ -36,7 +36,7 @@ pub const STALE_TICKET_DAYS: i64 = 30;
 /// The at-risk threshold a business starts with.
 pub const DEFAULT_AT_RISK_THRESHOLD: i32 = 50;
 
-/// The first day of a window of `days` calendar days that ends on `as_of` inclusive.
+/// Returns the first day of a window of `days` calendar days ending on `as_of` inclusive.
 pub fn window_start(as_of: NaiveDate, days: u32) -> NaiveDate {
     as_of - chrono::Days::new(u64::from(days.saturating_sub(1)))
 }
@@ -75,8 +75,8 @@ impl Component {
     }
 }
 
-/// What one component found: its score (none when the account has no signal for it), a
-/// one-line narrative and the raw inputs the score came from.
+/// The result of one component: its score (none when the account has no signal for it),
+/// a one-line narrative and the raw inputs the score came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComponentScore {
     /// 0 to 100, rounded to two decimals for display; `None` means no input.
@@ -110,7 +110,7 @@ pub struct WeightedComponent {
 pub struct Breakdown {
     pub overall: i32,
     /// True when no component with a weight had input, so the overall score is the neutral
-    /// 50 and says nothing about the account.
+    /// 50 and carries no information about the account.
     pub neutral: bool,
     pub components: BTreeMap<Component, WeightedComponent>,
 }
@@ -175,12 +175,12 @@ pub fn flags_at_risk(breakdown: &Breakdown, threshold: i32, stage: crm_core::Sta
         && !already_flagged
 }
 
-/// Whole calendar days from `from` to `to`; negative when `to` is earlier.
+/// Returns the whole calendar days from `from` to `to`, negative when `to` is earlier.
 pub(crate) fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days()
 }
 
-/// "1 ticket", "3 tickets".
+/// Formats a count with its noun: "1 ticket", "3 tickets".
 pub(crate) fn plural(count: i64, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")
@@ -208,7 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn overall_is_the_weighted_mean_of_components_with_input() {
+    fn overall_weighs_components_with_input() {
         let as_of = date("2026-06-30");
         let signals = Signals {
             // 12 days: 100 × 48 / 53 = 90.566…
@@ -250,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn at_risk_needs_a_live_stage_a_real_score_and_no_flag() {
+    fn at_risk_rule_conditions() {
         let as_of = date("2026-06-30");
         let signals = Signals { renewal_date: Some(as_of), ..Signals::default() };
         let breakdown = score(as_of, &signals, &Weights::default());

@@ -25,7 +25,7 @@ pub fn parse_time(text: &str) -> Result<DailyAt, String> {
         .map_err(|_| format!("{text:?} is not a time of day; use HH:MM in UTC, such as 07:30, or off"))
 }
 
-/// The first moment at `time` strictly after `now`.
+/// Returns the first moment at `time` strictly after `now`.
 fn next_run(now: NaiveDateTime, time: NaiveTime) -> NaiveDateTime {
     let today = now.date().and_time(time);
     if today > now {

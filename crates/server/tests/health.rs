@@ -96,8 +96,8 @@ fn acme_with_signals(admin: &ApiClient, csm_id: &str) -> String {
             ticket("T-6", "open", "2026-07-03T10:00:00Z"),
         ]),
     );
-    // Sentiment: five NPS answers in the year up to AS_OF (two promoters, one detractor
-    // with a 0); one too old and one too late; a CSAT answer that NPS outranks.
+    // Sentiment: five NPS responses in the year up to AS_OF (two promoters, one detractor
+    // with a 0), one too old, one too late and a CSAT response that NPS outranks.
     ingest(
         admin,
         "/api/v1/survey-responses",
@@ -226,7 +226,7 @@ backend_tests! {
         assert_eq!(dashboard["at_risk_total"], 2);
         assert_eq!(dashboard["at_risk_threshold"], 50);
 
-        // A second run for the same date replaces, never duplicates, and flags nobody again.
+        // A second run for the same date replaces the snapshots and flags no account again.
         let second = run(&admin, AS_OF);
         assert_eq!(second["counts"], json!({"accounts_scored": 4, "accounts_neutral": 1, "accounts_flagged": 0, "notifications": 0}));
         assert_eq!(expect_json(admin.get(&format!("/api/v1/accounts/{acme}/health")), 200), health, "re-running changes nothing");

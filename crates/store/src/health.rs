@@ -25,7 +25,7 @@ pub struct SnapshotRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// What the health job needs to know of an account it scores.
+/// The fields of an account that the health job reads.
 #[derive(Clone, Debug, PartialEq, Queryable)]
 pub struct ScoredAccount {
     pub id: String,
@@ -38,7 +38,7 @@ pub struct ScoredAccount {
     pub renewal_date: Option<NaiveDate>,
 }
 
-/// The accounts the health job scores: every account that has not churned.
+/// Loads the accounts the health job scores: every account that has not churned.
 pub fn accounts_to_score(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<ScoredAccount>> {
     Ok(accounts::table
         .filter(accounts::business_id.eq(scope.business_id()))
@@ -257,7 +257,7 @@ pub fn flag_at_risk(
     Ok(changed)
 }
 
-/// The latest snapshots of an account, newest first.
+/// Loads the latest snapshots of an account, newest first.
 pub fn latest_snapshots(
     connection: &mut DbConnection,
     scope: &Scope,
@@ -273,7 +273,7 @@ pub fn latest_snapshots(
         .load(connection)?)
 }
 
-/// An account's snapshots from `since` on, oldest first.
+/// Loads an account's snapshots from `since` on, oldest first.
 pub fn snapshots_since(
     connection: &mut DbConnection,
     scope: &Scope,

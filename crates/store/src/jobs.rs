@@ -106,7 +106,7 @@ pub fn fail_abandoned(
 }
 
 /// Takes PostgreSQL's session advisory lock with this key without waiting; true when it
-/// was free. SQLite has no such lock and always answers true: a SQLite database is served
+/// was free. SQLite has no such lock and always returns true: a SQLite database is served
 /// by one process, which keeps its own lock.
 pub fn try_advisory_lock(connection: &mut DbConnection, key: i64) -> StoreResult<bool> {
     #[derive(QueryableByName)]

@@ -46,7 +46,7 @@ pub fn insert_many(connection: &mut DbConnection, rows: &[NotificationRow]) -> S
     Ok(())
 }
 
-/// A user's notifications, newest first, with the total and the unread count.
+/// Lists a user's notifications, newest first, with the total and the unread count.
 pub fn list(
     connection: &mut DbConnection,
     scope: &Scope,
@@ -121,7 +121,7 @@ pub fn mark_read(
     Ok(changed)
 }
 
-/// The preferences the given users have stored; a missing row means the default.
+/// Loads the preferences the given users have stored. A missing row means the default.
 pub fn preferences_of(
     connection: &mut DbConnection,
     scope: &Scope,

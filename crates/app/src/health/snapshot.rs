@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::notifications::{deliver, Outgoing};
 use api_types::notifications::NotificationKind;
 
-/// What one run did, recorded on the run.
+/// Counts of one run, recorded on the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SnapshotCounts {
     pub accounts_scored: usize,
@@ -121,7 +121,7 @@ fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
-/// An account the run flags at risk, with what the notification says.
+/// An account the run flags at risk, with its new score.
 struct Flagged<'a> {
     account: &'a ScoredAccount,
     score: i32,

@@ -26,7 +26,7 @@ use crate::imports::{already_committed, decode_file, for_each_record, read_heade
 use crate::tenant::Tenant;
 use crate::App;
 
-/// How a column's cells turn into JSON.
+/// The JSON type a column's cells become.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cell {
     Text,
@@ -36,7 +36,7 @@ enum Cell {
     TimestampList,
 }
 
-/// The fields a CSV file of this kind may carry, with how each is read.
+/// Lists the fields a CSV file of this kind may carry, with the type of each.
 fn fields(kind: SignalKind) -> &'static [(&'static str, Cell)] {
     use Cell::{Boolean, Integer, Text, Timestamp, TimestampList};
     match kind {
@@ -82,7 +82,7 @@ fn fields(kind: SignalKind) -> &'static [(&'static str, Cell)] {
     }
 }
 
-/// The field a header names, if any: `Opened At` and `opened-at` name `opened_at`.
+/// Returns the field a header names, if any: `Opened At` and `opened-at` name `opened_at`.
 fn field_of(kind: SignalKind, header: &str) -> Option<(&'static str, Cell)> {
     let key: String =
         header.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() }).collect();

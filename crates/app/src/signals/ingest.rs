@@ -16,7 +16,7 @@ use store::{signals as queries, DbConnection, Scope};
 use crate::clock::now;
 use crate::error::{AppError, AppResult};
 
-/// Longest external id, in characters.
+/// Maximum length of an external id, in characters.
 pub(super) const MAX_EXTERNAL_ID_CHARS: usize = 200;
 
 /// Rows per insert statement: at most 16 columns a row keeps this under both backends'
@@ -127,7 +127,7 @@ impl DomainOwners {
         Ok(Self(found.into_iter().collect()))
     }
 
-    /// The account owning this domain, most specific match first.
+    /// Returns the account owning this domain, the most specific match first.
     pub fn owner(&self, domain: &str) -> Option<&str> {
         owning_domains(domain).iter().find_map(|candidate| self.0.get(candidate)).map(String::as_str)
     }
@@ -197,7 +197,7 @@ pub(super) fn upsert<R: SignalRow>(
     Ok(())
 }
 
-/// The distinct values, for lookups.
+/// Returns the distinct values, sorted, for lookups.
 pub(super) fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
     let set: HashSet<&str> = values.collect();
     let mut list: Vec<String> = set.into_iter().map(str::to_owned).collect();

@@ -13,7 +13,7 @@ use crate::http::responses::{ReadErrors, WriteErrors};
 /// Run the health snapshot now
 ///
 /// Admin only. Scores every live account of the business for `as_of` (default today in
-/// UTC) and answers with the finished run, which may have failed. A second run for the
+/// UTC) and returns the finished run, which may have failed. A second run for the
 /// same date replaces that date's snapshots. 409 `job_running` while a run is going.
 #[utoipa::path(
     post, path = "/api/v1/jobs/health-snapshot/runs", operation_id = "run_health_snapshot", tag = "jobs",

@@ -142,9 +142,9 @@ pub async fn list_subscriptions(
 
 /// Send usage events
 ///
-/// Manager or above. Upserts 1 to 1,000 product usage events by `external_id`; each
-/// names its account by `account_id` or by a domain the account's domain equals or is a
-/// parent of. Usage counts as activity for the health score.
+/// Manager or above. Upserts 1 to 1,000 product usage events by `external_id`. Each
+/// names its account by `account_id` or by a domain that the account's domain equals or
+/// is a parent of. Usage counts as activity for the health score.
 #[utoipa::path(
     post, path = "/api/v1/usage-events", operation_id = "ingest_usage_events", tag = "signals",
     request_body = UsageEventBatch,
