@@ -12,6 +12,7 @@ pub mod domain_name;
 pub mod export;
 pub mod ids;
 pub mod import;
+pub mod money;
 pub mod role;
 pub mod signals;
 pub mod stage;
