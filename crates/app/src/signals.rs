@@ -33,6 +33,9 @@ use crate::App;
 const MAX_SUBJECT_CHARS: usize = 500;
 const MAX_COMMENT_CHARS: usize = 10_000;
 const MAX_NAME_CHARS: usize = 200;
+/// Maximum price of a subscription's billing period in minor units, so that annual sums
+/// of many subscriptions stay within 64-bit integers.
+const MAX_PERIOD_AMOUNT: i128 = 100_000_000_000_000;
 
 /// Ties a row type to the shared upsert. Usage events are facts without an update time.
 macro_rules! signal_row {
@@ -360,6 +363,11 @@ fn ingest_subscriptions(
         }
         if item.unit_amount < 0 {
             errors.add("unit_amount", "must be 0 or more, in the currency's minor units");
+        } else if i128::from(item.unit_amount) * i128::from(item.quantity.max(0)) > MAX_PERIOD_AMOUNT {
+            errors.add(
+                "unit_amount",
+                format!("times quantity must be at most {MAX_PERIOD_AMOUNT} minor units a billing period"),
+            );
         }
         let currency = item.currency.trim().to_uppercase();
         if !is_currency_code(&currency) {

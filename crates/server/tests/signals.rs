@@ -148,6 +148,8 @@ backend_tests! {
         backwards["current_period_end"] = json!("2026-05-01T00:00:00Z");
         let mut negative = subscription("SUB-6", ("account_id", &acme));
         negative["unit_amount"] = json!(-1);
+        let mut huge = subscription("SUB-8", ("account_id", &acme));
+        huge["unit_amount"] = json!(i64::MAX);
         let batch = json!({"items": [
             subscription("SUB-1", ("account_id", &acme)),
             subscription("SUB-2", ("billing_customer_id", "cus_1")),
@@ -156,12 +158,20 @@ backend_tests! {
             backwards,
             negative,
             subscription("SUB-7", ("plan_note", "x")),
+            huge,
         ]});
         let result = expect_json(admin.post("/api/v1/subscriptions", &batch), 200);
         assert_eq!(result["created"], 2, "{result}");
         assert_eq!(
             error_fields(&result),
-            vec![(2, "billing_customer_id".into()), (3, "account_id".into()), (4, "current_period_end".into()), (5, "unit_amount".into()), (6, "plan_note".into())]
+            vec![
+                (2, "billing_customer_id".into()),
+                (3, "account_id".into()),
+                (4, "current_period_end".into()),
+                (5, "unit_amount".into()),
+                (6, "plan_note".into()),
+                (7, "unit_amount".into()),
+            ]
         );
         let listed = expect_json(admin.get("/api/v1/subscriptions"), 200);
         assert_eq!(listed["total"], 2);

@@ -90,6 +90,9 @@ pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::Se
             .service(routes::notifications::read_preferences)
             .service(routes::notifications::update_preferences)
             .service(routes::notifications::mark_read)
+            .service(routes::renewals::summary)
+            .service(routes::renewals::export)
+            .service(routes::renewals::list)
             .service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::ApiDoc::openapi()))
             .service(web::redirect("/api/docs", "/api/docs/"));

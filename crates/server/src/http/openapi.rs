@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::http::routes::{
-    accounts, auth, custom_fields, health, health_scores, imports, jobs, notifications, signals, users,
+    accounts, auth, custom_fields, health, health_scores, imports, jobs, notifications, renewals, signals, users,
 };
 
 #[derive(OpenApi)]
@@ -70,6 +70,9 @@ use crate::http::routes::{
         notifications::read_preferences,
         notifications::update_preferences,
         notifications::mark_read,
+        renewals::list,
+        renewals::summary,
+        renewals::export,
     ),
     modifiers(&Security),
     tags(
@@ -81,6 +84,7 @@ use crate::http::routes::{
         (name = "health scores", description = "Account health breakdowns, history and the dashboard"),
         (name = "jobs", description = "Scheduled jobs and their runs"),
         (name = "notifications", description = "The signed-in user's notifications and preferences"),
+        (name = "renewals", description = "The renewal pipeline"),
         (name = "custom fields", description = "Admin-defined fields of accounts and contacts"),
         (name = "users", description = "Users of the business"),
         (name = "tokens", description = "Personal API tokens"),

@@ -8,5 +8,6 @@ pub mod health_scores;
 pub mod imports;
 pub mod jobs;
 pub mod notifications;
+pub mod renewals;
 pub mod signals;
 pub mod users;

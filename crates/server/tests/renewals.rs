@@ -1,0 +1,231 @@
+//! The renewal pipeline over HTTP for a fixed date: windows and their edges, stages and
+//! their reasons, annual revenue per currency, the summary, the CSV and tenancy.
+
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use common::{expect_json, expect_problem, id_of, ApiClient, TestServer};
+use crm_core::Role;
+use diesel::connection::SimpleConnection;
+use serde_json::{json, Value};
+
+const AS_OF: &str = "2026-06-30";
+
+fn account(client: &ApiClient, body: Value) -> String {
+    id_of(&expect_json(client.post("/api/v1/accounts", &body), 201))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn subscription(
+    id: &str,
+    account_id: &str,
+    status: &str,
+    interval: &str,
+    quantity: i64,
+    unit: i64,
+    currency: &str,
+    end: &str,
+) -> Value {
+    json!({
+        "external_id": id, "account_id": account_id, "plan_name": "Growth", "status": status, "quantity": quantity,
+        "unit_amount": unit, "currency": currency, "interval": interval,
+        "current_period_start": "2025-06-01T00:00:00Z", "current_period_end": end
+    })
+}
+
+fn execute(server: &TestServer, sql: &str) {
+    let mut connection = server.app.connection().expect("a connection to the test database");
+    connection.batch_execute(sql).expect("run SQL on the test database");
+}
+
+/// Entries as (account name, days to renewal, stage, reason).
+fn entries(page: &Value) -> Vec<(String, i64, String, String)> {
+    page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            (
+                item["account"]["name"].as_str().unwrap_or_default().to_owned(),
+                item["days_to_renewal"].as_i64().unwrap_or(i64::MIN),
+                item["stage"].as_str().unwrap_or_default().to_owned(),
+                item["stage_reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn entry(name: &str, days: i64, stage: &str, reason: &str) -> (String, i64, String, String) {
+    (name.to_owned(), days, stage.to_owned(), reason.to_owned())
+}
+
+/// A book with one renewal per rule and window edge.
+fn book(server: &TestServer, admin: &ApiClient, csm_id: &str) {
+    let alpha = account(admin, json!({"name": "Alpha", "stage": "active", "csm_id": csm_id}));
+    let beta = account(admin, json!({"name": "Beta", "stage": "active"}));
+    let gamma = account(admin, json!({"name": "Gamma", "stage": "active"}));
+    let delta = account(admin, json!({"name": "Delta", "stage": "renewal"}));
+    let epsilon = account(
+        admin,
+        json!({"name": "Epsilon", "stage": "active", "at_risk": true, "at_risk_reasons": ["competitor"]}),
+    );
+    let zeta = account(admin, json!({"name": "Zeta", "stage": "active"}));
+    let eta = account(admin, json!({"name": "Eta", "stage": "expanding"}));
+    let theta = account(admin, json!({"name": "Theta", "stage": "active"}));
+    let kappa = account(admin, json!({"name": "Kappa", "stage": "active", "renewal_date": "2026-07-10"}));
+    let mu = account(admin, json!({"name": "Mu", "stage": "expanding"}));
+    account(admin, json!({"name": "Iota", "stage": "active", "csm_id": csm_id, "renewal_date": "2026-07-15"}));
+    account(admin, json!({"name": "Lambda", "stage": "churned", "renewal_date": "2026-07-20"}));
+    account(admin, json!({"name": "Nu", "stage": "active", "renewal_date": "2026-09-29"}));
+    execute(server, "UPDATE accounts SET health_score = 30 WHERE name = 'Zeta'");
+    execute(server, "UPDATE accounts SET health_score = 90 WHERE name <> 'Zeta'");
+
+    let mut ending = subscription("S3", &gamma, "active", "month", 2, 5_000, "EUR", "2026-07-31T09:00:00Z");
+    ending["cancel_at_period_end"] = json!(true);
+    let result = expect_json(
+        admin.post(
+            "/api/v1/subscriptions",
+            &json!({"items": [
+                // Day 1, the first day of every window.
+                subscription("S1", &alpha, "active", "month", 10, 4_900, "USD", "2026-07-01T10:00:00Z"),
+                // Day 30, the last day of the 30-day window.
+                subscription("S2", &beta, "cancelled", "year", 1, 100_000, "EUR", "2026-07-30T23:59:59Z"),
+                // Day 31, one past it.
+                ending,
+                subscription("S4", &delta, "past_due", "year", 1, 50_000, "USD", "2026-08-29T00:00:00Z"),
+                subscription("S5", &epsilon, "active", "month", 1, 1_000, "USD", "2026-08-30T00:00:00Z"),
+                // Day 90, the last day of the 90-day window; KWD has three decimals.
+                subscription("S6", &zeta, "active", "year", 1, 1_234, "KWD", "2026-09-28T12:00:00Z"),
+                // Day 91 and day 0 are out of every window.
+                subscription("S7", &eta, "active", "year", 1, 9_999, "USD", "2026-09-29T00:00:00Z"),
+                subscription("S8", &theta, "active", "year", 1, 9_999, "USD", "2026-06-30T23:59:59Z"),
+                // Kappa has a subscription, so its own renewal date does not make an entry.
+                subscription("S9", &kappa, "active", "year", 1, 9_999, "USD", "2027-03-01T00:00:00Z"),
+                // JPY has no minor unit.
+                subscription("S10", &mu, "trialing", "year", 3, 1_000, "JPY", "2026-08-01T00:00:00Z"),
+            ]}),
+        ),
+        200,
+    );
+    assert_eq!(result["created"], 10, "{result}");
+}
+
+backend_tests! {
+    fn pipeline_windows_stages_and_order(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let csm = server.user("acme", "csm@acme.test", Role::Manager);
+        let csm_id = id_of(&expect_json(csm.get("/api/v1/me"), 200)["user"]);
+        book(&server, &admin, &csm_id);
+
+        let thirty = expect_json(admin.get(&format!("/api/v1/renewals?window=30&as_of={AS_OF}")), 200);
+        assert_eq!(entries(&thirty), vec![
+            entry("Alpha", 1, "on_track", ""),
+            entry("Iota", 15, "on_track", ""),
+            entry("Lambda", 20, "churning", "churned"),
+            entry("Beta", 30, "churning", "cancelled"),
+        ]);
+        assert_eq!((thirty["total"].as_i64(), thirty["window"].as_i64(), thirty["as_of"].as_str()), (Some(4), Some(30), Some(AS_OF)));
+
+        let alpha = &thirty["items"][0];
+        assert_eq!(alpha["renewal_date"], "2026-07-01");
+        assert_eq!(alpha["arr"], json!({"amount": 588_000, "currency": "USD"}), "4,900 × 10 × 12");
+        assert_eq!(alpha["subscription"]["external_id"], "S1");
+        assert_eq!(alpha["account"]["csm_id"], json!(csm_id));
+        let iota = &thirty["items"][1];
+        assert_eq!((iota["subscription"].clone(), iota["arr"].clone()), (Value::Null, Value::Null));
+        assert_eq!(iota["renewal_date"], "2026-07-15");
+
+        let sixty = expect_json(admin.get(&format!("/api/v1/renewals?window=60&as_of={AS_OF}")), 200);
+        assert_eq!(entries(&sixty)[4..], [
+            entry("Gamma", 31, "churning", "cancel_at_period_end"),
+            entry("Mu", 32, "expanding", "expanding"),
+            entry("Delta", 60, "at_risk", "past_due"),
+        ]);
+        let ninety = expect_json(admin.get(&format!("/api/v1/renewals?as_of={AS_OF}")), 200);
+        assert_eq!(ninety["window"], 90, "90 days by default");
+        assert_eq!(entries(&ninety)[7..], [entry("Epsilon", 61, "at_risk", "at_risk_flag"), entry("Zeta", 90, "at_risk", "low_health")]);
+        assert_eq!(ninety["total"], 9);
+        assert_eq!(ninety["items"][8]["arr"], json!({"amount": 1_234, "currency": "KWD"}));
+
+        let churning = expect_json(admin.get(&format!("/api/v1/renewals?stage=churning&as_of={AS_OF}")), 200);
+        let names: Vec<String> = entries(&churning).into_iter().map(|e| e.0).collect();
+        assert_eq!(names, vec!["Lambda", "Beta", "Gamma"]);
+        let mine = expect_json(admin.get(&format!("/api/v1/renewals?csm_id={csm_id}&as_of={AS_OF}")), 200);
+        let names: Vec<String> = entries(&mine).into_iter().map(|e| e.0).collect();
+        assert_eq!(names, vec!["Alpha", "Iota"]);
+        let paged = expect_json(admin.get(&format!("/api/v1/renewals?as_of={AS_OF}&limit=2&offset=2")), 200);
+        assert_eq!((entries(&paged).len(), paged["total"].as_i64()), (2, Some(9)));
+        assert_eq!(paged["items"][0]["account"]["name"], "Lambda");
+    }
+
+    fn summary_sums_revenue_per_currency(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        book(&server, &admin, &id_of(&expect_json(admin.get("/api/v1/me"), 200)["user"]));
+        let summary = expect_json(admin.get(&format!("/api/v1/renewals/summary?as_of={AS_OF}&stage=on_track")), 200);
+        assert_eq!(summary["stages"], json!([
+            {"stage": "churning", "count": 3, "arr": [{"amount": 220_000, "currency": "EUR"}]},
+            {"stage": "at_risk", "count": 3, "arr": [{"amount": 1_234, "currency": "KWD"}, {"amount": 62_000, "currency": "USD"}]},
+            {"stage": "expanding", "count": 1, "arr": [{"amount": 3_000, "currency": "JPY"}]},
+            {"stage": "on_track", "count": 2, "arr": [{"amount": 588_000, "currency": "USD"}]},
+        ]), "the summary counts every stage whatever the stage filter");
+        assert_eq!(summary["total"], 9);
+        assert_eq!(summary["total_arr"], json!([
+            {"amount": 220_000, "currency": "EUR"}, {"amount": 3_000, "currency": "JPY"},
+            {"amount": 1_234, "currency": "KWD"}, {"amount": 650_000, "currency": "USD"},
+        ]));
+        let thirty = expect_json(admin.get(&format!("/api/v1/renewals/summary?as_of={AS_OF}&window=30")), 200);
+        assert_eq!(thirty["total"], 4);
+    }
+
+    fn csv_rows_equal_the_list(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let csm_email = "admin@acme.test";
+        book(&server, &admin, &id_of(&expect_json(admin.get("/api/v1/me"), 200)["user"]));
+        for filters in ["window=60", "window=90&stage=at_risk", "window=30&stage=expanding"] {
+            let list = expect_json(admin.get(&format!("/api/v1/renewals?{filters}&as_of={AS_OF}&limit=200")), 200);
+            let response = admin.get(&format!("/api/v1/renewals.csv?{filters}&as_of={AS_OF}"));
+            assert_eq!(response.status().as_u16(), 200);
+            assert!(response.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+            let text = response.text().expect("CSV text");
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let headers: Vec<String> = reader.headers().expect("headers").iter().map(str::to_owned).collect();
+            assert_eq!(headers, ["account_id", "account", "csm", "renewal_date", "days_to_renewal", "subscription", "plan", "subscription_status", "arr", "currency", "stage", "stage_reason"]);
+            let rows: Vec<Vec<String>> = reader.records().map(|record| record.expect("a record").iter().map(str::to_owned).collect()).collect();
+            let items = list["items"].as_array().cloned().unwrap_or_default();
+            assert_eq!(rows.len(), items.len(), "{filters}");
+            for (row, item) in rows.iter().zip(&items) {
+                assert_eq!(row[0], item["account"]["id"].as_str().unwrap_or_default());
+                assert_eq!(row[1], item["account"]["name"].as_str().unwrap_or_default());
+                assert_eq!(row[3], item["renewal_date"].as_str().unwrap_or_default());
+                assert_eq!(row[4], item["days_to_renewal"].to_string());
+                assert_eq!(row[5], item["subscription"]["external_id"].as_str().unwrap_or_default());
+                assert_eq!(row[9], item["arr"]["currency"].as_str().unwrap_or_default());
+                assert_eq!(row[10], item["stage"].as_str().unwrap_or_default());
+                assert_eq!(row[11], item["stage_reason"].as_str().unwrap_or_default());
+            }
+        }
+        let text = admin.get(&format!("/api/v1/renewals.csv?window=60&as_of={AS_OF}")).text().expect("CSV text");
+        assert!(text.contains(&format!(",Alpha,{csm_email},2026-07-01,1,S1,Growth,active,5880.00,USD,on_track,\n")), "{text}");
+        assert!(text.contains(",3000,JPY,expanding,expanding\n"), "yen have no decimals: {text}");
+    }
+
+    fn filters_are_checked_and_tenants_kept_apart(server) {
+        server.business("acme");
+        server.business("umbrella");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let stranger = server.user("umbrella", "admin@umbrella.test", Role::Admin);
+        book(&server, &admin, &id_of(&expect_json(admin.get("/api/v1/me"), 200)["user"]));
+        expect_problem(admin.get("/api/v1/renewals?window=45"), 422, "validation_failed", Some("window"));
+        expect_problem(admin.get("/api/v1/renewals.csv?window=7"), 422, "validation_failed", Some("window"));
+        expect_problem(admin.get("/api/v1/renewals?as_of=2026-13-01"), 400, "invalid_query", Some("as_of"));
+        expect_problem(admin.get("/api/v1/renewals?as_of=0500-01-01"), 422, "validation_failed", Some("as_of"));
+        expect_problem(admin.get("/api/v1/renewals/summary?stage=won"), 400, "invalid_query", Some("stage"));
+        assert_eq!(expect_json(stranger.get(&format!("/api/v1/renewals?as_of={AS_OF}")), 200)["total"], 0);
+        assert_eq!(expect_json(stranger.get(&format!("/api/v1/renewals/summary?as_of={AS_OF}")), 200)["total"], 0);
+        expect_problem(server.anonymous().get("/api/v1/renewals"), 401, "unauthenticated", None);
+    }
+}
