@@ -76,7 +76,7 @@ pub struct NotificationPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationListParams {
-    /// Only unread notifications.
+    /// `true` for unread notifications only, `false` for read ones only.
     pub unread: Option<bool>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,

@@ -9,7 +9,6 @@ use crm_core::custom_field::merge_values;
 use crm_core::stage::normalize_reasons;
 use crm_core::validation::{date_in_range, optional_text, required_text};
 use crm_core::{domain_name, AccountId, AtRiskReason, CustomFieldEntity, Stage, UserId, ValidationErrors};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use store::accounts::{self as queries, AccountFilter, AccountQuery, AccountRow, AccountSortKey, PageStart, SortValue};
@@ -359,7 +358,7 @@ impl App {
         let at = now();
         row.updated_at = at;
         let stage_change = (row.stage != current.stage).then_some((current_view.stage, input.stage));
-        connection.transaction::<_, AppError, _>(|connection| {
+        store::write_transaction::<_, AppError, _>(&mut connection, |connection| {
             queries::update(connection, &scope, &row).map_err(|error| account_conflict(error, &row))?;
             if let Some((from, Some(to))) = stage_change {
                 let subject = format!("Stage changed from {} to {}", from.label(), to.label());

@@ -4,7 +4,6 @@ use api_types::custom_fields::{CustomField, CustomFieldCreate, CustomFieldReorde
 use crm_core::custom_field::{normalize_options, validate_key};
 use crm_core::validation::required_text;
 use crm_core::{CustomFieldEntity, CustomFieldId, ValidationErrors};
-use diesel::Connection;
 use serde_json::{Map, Value};
 use store::custom_fields::{self as queries, DefinitionRow};
 use store::{DbConnection, Scope};
@@ -198,7 +197,7 @@ impl App {
             .ok_or_else(|| AppError::not_found("custom field"))?;
         let definition = definition_view(&row)?;
 
-        let removed = connection.transaction::<_, AppError, _>(|connection| {
+        let removed = store::write_transaction::<_, AppError, _>(&mut connection, |connection| {
             queries::delete(connection, &scope, &row.id)?;
             Ok(queries::remove_values(connection, &scope, definition.entity.as_str(), &definition.key)?)
         })?;
@@ -228,7 +227,7 @@ impl App {
         }
 
         let at = now();
-        connection.transaction::<_, AppError, _>(|connection| {
+        store::write_transaction::<_, AppError, _>(&mut connection, |connection| {
             for (position, id) in input.ids.iter().enumerate() {
                 let position = i32::try_from(position).map_err(|_| AppError::invalid("ids", "too many ids"))?;
                 queries::set_position(connection, &scope, &id.to_string(), position, at)?;

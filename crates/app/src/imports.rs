@@ -316,7 +316,7 @@ fn apply(
         other => AppError::from(other),
     };
 
-    connection.transaction::<_, AppError, _>(|connection| {
+    store::write_transaction::<_, AppError, _>(connection, |connection| {
         if queries::mark_committed(connection, scope, &id.to_string(), &result, at)? == 0 {
             return Err(already_committed());
         }

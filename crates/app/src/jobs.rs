@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 
 use api_types::jobs::{JobRun, JobRunListParams, JobRunRequest};
 use chrono::NaiveDate;
-use diesel::Connection;
 use sha2::{Digest, Sha256};
 use store::businesses::{self as business_queries, BusinessRow};
 use store::jobs::{self as queries, JobRunRow};
@@ -166,6 +165,10 @@ impl App {
         user_id: Option<String>,
     ) -> AppResult<JobRun> {
         crm_core::validation::date_in_range(as_of).map_err(|message| AppError::invalid("as_of", message))?;
+        let today = now().date();
+        if as_of > today {
+            return Err(AppError::invalid("as_of", format!("must not be after today ({today} in UTC)")));
+        }
         let _lock = self.lock_job(job, &business.id)?;
         let span = info_span!("job", job = job.name(), business_id = %business.id, %as_of);
         let _entered = span.enter();
@@ -217,7 +220,7 @@ impl App {
         match job {
             Job::HealthSnapshot => {
                 let settings = health_settings(business)?;
-                let counts = connection.transaction::<_, AppError, _>(|connection| {
+                let counts = store::write_transaction::<_, AppError, _>(connection, |connection| {
                     crate::health::snapshot::take_snapshots(connection, &scope, as_of, &settings)
                 })?;
                 Ok(store::to_json_text(&counts)?)

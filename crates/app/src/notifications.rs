@@ -81,14 +81,8 @@ impl App {
     pub fn list_notifications(&self, tenant: &Tenant, params: &NotificationListParams) -> AppResult<NotificationPage> {
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         let mut connection = self.connection()?;
-        let (rows, total, unread) = queries::list(
-            &mut connection,
-            &tenant.scope(),
-            &tenant.user_id.to_string(),
-            params.unread.unwrap_or(false),
-            limit,
-            offset,
-        )?;
+        let (rows, total, unread) =
+            queries::list(&mut connection, &tenant.scope(), &tenant.user_id.to_string(), params.unread, limit, offset)?;
         Ok(NotificationPage { items: rows.iter().map(notification_view).collect::<AppResult<_>>()?, total, unread })
     }
 

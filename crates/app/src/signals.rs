@@ -33,6 +33,8 @@ use crate::App;
 const MAX_SUBJECT_CHARS: usize = 500;
 const MAX_COMMENT_CHARS: usize = 10_000;
 const MAX_NAME_CHARS: usize = 200;
+/// Maximum reopens one ticket may list.
+const MAX_REOPENS: usize = 1_000;
 /// Maximum price of a subscription's billing period in minor units, so that annual sums
 /// of many subscriptions stay within 64-bit integers.
 const MAX_PERIOD_AMOUNT: i128 = 100_000_000_000_000;
@@ -69,8 +71,13 @@ fn external_id(errors: &mut ValidationErrors, value: &str) -> String {
 
 /// Returns the domain of an email field, or records an error naming the field.
 fn domain_of(errors: &mut ValidationErrors, field: &str, email: &str) -> String {
+    let before = errors.0.len();
     let normalized = crm_core::validation::email(errors, field, email);
-    email_domain(&normalized).unwrap_or_default()
+    let domain = email_domain(&normalized);
+    if domain.is_none() && errors.0.len() == before {
+        errors.add(field, "must have a domain such as acme.com after the @");
+    }
+    domain.unwrap_or_default()
 }
 
 /// Returns the ids among those given that name accounts of the business.
@@ -229,6 +236,9 @@ fn ingest_tickets(
         let domain = domain_of(&mut errors, "reporter_email", &item.reporter_email);
         let opened_at = timestamp(&mut errors, "opened_at", item.opened_at);
         let solved_at = item.solved_at.map(|solved| timestamp(&mut errors, "solved_at", solved));
+        if item.reopened_at.len() > MAX_REOPENS {
+            errors.add("reopened_at", format!("must list at most {MAX_REOPENS} reopens"));
+        }
         let mut reopened: Vec<NaiveDateTime> =
             item.reopened_at.iter().map(|reopen| timestamp(&mut errors, "reopened_at", *reopen)).collect();
         reopened.sort();

@@ -4,7 +4,6 @@ use api_types::users::{User, UserCreate, UserUpdate};
 use api_types::Page;
 use crm_core::validation::{email as valid_email, required_text};
 use crm_core::{Role, UserId, ValidationErrors};
-use diesel::Connection;
 use store::businesses::BusinessRow;
 use store::users::{UserChanges, UserRow};
 use store::{auth as auth_queries, users as queries, StoreError};
@@ -151,7 +150,7 @@ impl App {
         };
         let deactivate = input.active == Some(false) && target.active;
         let credentials_changed = deactivate || input.password.is_some();
-        connection.transaction::<_, AppError, _>(|connection| {
+        store::write_transaction::<_, AppError, _>(&mut connection, |connection| {
             queries::update(connection, &scope, &target.id, &changes)?;
             if credentials_changed {
                 auth_queries::delete_user_sessions(connection, &target.id)?;

@@ -61,22 +61,25 @@ closed_set! {
     }
 }
 
-/// Returns the domain of an email address in lower case, or `None` when the text has no
-/// `@` followed by a plausible domain.
+/// Returns the domain of an email address as accounts store domains (lower case, ASCII
+/// form of international names), or `None` when the text has no `@` followed by a
+/// usable domain.
 pub fn email_domain(email: &str) -> Option<String> {
-    let (local, domain) = email.trim().rsplit_once('@')?;
-    let domain = domain.trim_end_matches('.').to_lowercase();
-    if local.is_empty() || domain.is_empty() || !domain.contains('.') || domain.contains(char::is_whitespace) {
+    let (local, _) = email.trim().rsplit_once('@')?;
+    if local.is_empty() {
         return None;
     }
-    Some(domain)
+    crate::domain_name::of_email(email)
 }
 
 /// Lists a domain and each parent it has with at least two labels, most specific first:
 /// `eu.acme.com` gives `eu.acme.com` and `acme.com`. An account whose domain is any of
 /// these owns a record from that domain.
 pub fn owning_domains(domain: &str) -> Vec<String> {
-    let domain = domain.trim().trim_end_matches('.').to_lowercase();
+    let domain = match crate::domain_name::normalize(domain) {
+        Ok(Some(normalized)) => normalized,
+        _ => domain.trim().trim_end_matches('.').to_lowercase(),
+    };
     let mut found = Vec::new();
     let mut rest = domain.as_str();
     while rest.contains('.') {
@@ -105,6 +108,7 @@ mod tests {
         assert_eq!(email_domain("no-at-sign"), None);
         assert_eq!(email_domain("@acme.com"), None);
         assert_eq!(email_domain("ana@localhost"), None);
+        assert_eq!(email_domain("ana@Пример.РФ"), Some("xn--e1afmkfd.xn--p1ai".into()));
     }
 
     #[test]
@@ -112,6 +116,7 @@ mod tests {
         assert_eq!(owning_domains("eu.west.acme.com"), vec!["eu.west.acme.com", "west.acme.com", "acme.com"]);
         assert_eq!(owning_domains("acme.com"), vec!["acme.com"]);
         assert!(owning_domains("localhost").is_empty());
+        assert_eq!(owning_domains("eu.пример.рф"), vec!["eu.xn--e1afmkfd.xn--p1ai", "xn--e1afmkfd.xn--p1ai"]);
     }
 
     #[test]

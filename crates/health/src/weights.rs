@@ -10,9 +10,13 @@ use crate::Component;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub usage: u32,
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub support: u32,
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub sentiment: u32,
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub contract_risk: u32,
 }
 

@@ -257,4 +257,45 @@ backend_tests! {
         let preview = expect_json(admin.send_raw(reqwest::Method::POST, "/api/v1/imports/usage-events/preview", "text/csv", events.as_bytes().to_vec()), 200);
         assert_eq!(preview["counts"]["new"], 1);
     }
+
+    fn parallel_batches_never_fail(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let acme = account(&admin, "Acme", "acme.com");
+        // Half the requests send the same new record, half their own; all must succeed.
+        let statuses: Vec<u16> = std::thread::scope(|threads| {
+            let handles: Vec<_> = (0..12)
+                .map(|n| {
+                    let admin = &admin;
+                    let acme = &acme;
+                    threads.spawn(move || {
+                        let id = if n % 2 == 0 { "shared".to_owned() } else { format!("own-{n}") };
+                        let body = json!({"items": [{"external_id": id, "account_id": acme, "event": "login", "occurred_at": "2026-06-01T00:00:00Z"}]});
+                        admin.post("/api/v1/usage-events", &body).status().as_u16()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|handle| handle.join().unwrap_or(0)).collect()
+        });
+        assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+        assert_eq!(expect_json(admin.get("/api/v1/usage-events"), 200)["total"], 7, "one shared record and six own ones");
+    }
+
+    fn odd_inputs_are_handled_per_item(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        account(&admin, "Пример", "пример.рф");
+        let leap = json!({"external_id": "T-leap", "subject": "Leap", "status": "open", "reporter_email": "ana@ПРИМЕР.рф", "opened_at": "2016-12-31T23:59:60Z"});
+        let long_id = "x".repeat(5_000);
+        let mut many_reopens = ticket("T-many", "ana@xn--e1afmkfd.xn--p1ai", "open");
+        many_reopens["reopened_at"] = json!(vec!["2026-06-02T00:00:00Z"; 1_001]);
+        let result = expect_json(admin.post("/api/v1/support-tickets", &json!({"items": [leap.clone(), ticket(&long_id, "ana@пример.рф", "open"), many_reopens]})), 200);
+        assert_eq!(result["created"], 1, "{result}");
+        assert_eq!(error_fields(&result), vec![(1, "external_id".into()), (2, "reopened_at".into())]);
+        assert_eq!(result["errors"][0]["external_id"].as_str().map(str::len), Some(200), "echoed ids are cut short");
+        let again = expect_json(admin.post("/api/v1/support-tickets", &json!({"items": [leap]})), 200);
+        assert_eq!(again["unchanged"], 1, "a leap second is stored the same way every time: {again}");
+        let stored = expect_json(admin.get("/api/v1/support-tickets"), 200);
+        assert_eq!(stored["items"][0]["opened_at"], "2016-12-31T23:59:59.999999Z");
+    }
 }

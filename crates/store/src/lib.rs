@@ -90,6 +90,26 @@ impl Scope {
     }
 }
 
+/// Runs `work` in a transaction that writes. On SQLite the transaction takes the write
+/// lock before its first read, waiting out the busy timeout. A deferred transaction that
+/// reads first would fail at its first write whenever another connection committed in
+/// between, so every read-then-write transaction goes through here.
+pub fn write_transaction<T, E, F>(connection: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    connection.transaction(|connection| {
+        if let DbConnection::Sqlite(sqlite) = connection {
+            // A write statement matching no row is enough to take the write lock.
+            sqlite.batch_execute("UPDATE businesses SET id = id WHERE 1 = 0")?;
+        }
+        work(connection)
+    })
+}
+
 /// Serialises a value for a JSON text column.
 pub fn to_json_text<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))

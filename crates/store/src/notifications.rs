@@ -51,7 +51,7 @@ pub fn list(
     connection: &mut DbConnection,
     scope: &Scope,
     user_id: &str,
-    unread_only: bool,
+    unread: Option<bool>,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<NotificationRow>, i64, i64)> {
@@ -63,10 +63,10 @@ pub fn list(
     };
     let query = || {
         let query = mine();
-        if unread_only {
-            query.filter(notifications::read_at.is_null())
-        } else {
-            query
+        match unread {
+            Some(true) => query.filter(notifications::read_at.is_null()),
+            Some(false) => query.filter(notifications::read_at.is_not_null()),
+            None => query,
         }
     };
     let total = query().count().get_result(connection)?;

@@ -14,7 +14,6 @@ use api_types::signals::{IngestResult, SignalColumn, SignalImportPreview, Signal
 use chrono::{NaiveDate, NaiveDateTime};
 use crm_core::export::strip_formula_guard;
 use crm_core::ImportId;
-use diesel::Connection;
 use serde_json::{Map, Value};
 use store::imports::{self as queries, ImportRow};
 use store::{DbConnection, Scope};
@@ -248,7 +247,7 @@ pub(crate) fn commit(
     let Items { items, rows, .. } = read_items(kind, &import.content)?;
     let id: ImportId =
         import.id.parse().map_err(|_| AppError::Internal(format!("import id {} is invalid", import.id)))?;
-    let counts = connection.transaction::<_, AppError, _>(|connection| {
+    let counts = store::write_transaction::<_, AppError, _>(connection, |connection| {
         let result = super::ingest(connection, scope, kind, items, false)?;
         let (counts, _, _) = summary(&result, &rows);
         if queries::mark_committed(connection, scope, &import.id, &store::to_json_text(&counts)?, now())? == 0 {

@@ -4,11 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use api_types::signals::{IngestResult, ItemError, MAX_BATCH_ITEMS};
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Timelike, Utc};
 use crm_core::signals::owning_domains;
 use crm_core::validation::date_in_range;
 use crm_core::ValidationErrors;
-use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use store::{signals as queries, DbConnection, Scope};
@@ -52,7 +51,7 @@ pub(super) fn check_batch(items: &[Value]) -> AppResult<()> {
 pub(super) fn parse_items<T: DeserializeOwned>(items: Vec<Value>, result: &mut IngestResult) -> Vec<(usize, T)> {
     let mut parsed = Vec::with_capacity(items.len());
     for (index, value) in items.into_iter().enumerate() {
-        let external_id = value.get("external_id").and_then(Value::as_str).map(str::to_owned);
+        let external_id = value.get("external_id").and_then(Value::as_str).map(shorten);
         if !value.is_object() {
             result.errors.push(ItemError {
                 index,
@@ -75,6 +74,12 @@ pub(super) fn parse_items<T: DeserializeOwned>(items: Vec<Value>, result: &mut I
     parsed
 }
 
+/// Cuts an echoed external id to the longest one accepted, so an error about a huge id
+/// does not repeat it whole.
+fn shorten(external_id: &str) -> String {
+    external_id.chars().take(MAX_EXTERNAL_ID_CHARS).collect()
+}
+
 /// serde reports a missing field at the parent's path; this names the field itself.
 fn missing_field(message: &str) -> Option<String> {
     let rest = message.strip_prefix("missing field `")?;
@@ -94,7 +99,7 @@ pub(super) fn report(result: &mut IngestResult, index: usize, external_id: &str,
     for error in errors.0 {
         result.errors.push(ItemError {
             index,
-            external_id: Some(external_id.to_owned()),
+            external_id: Some(shorten(external_id)),
             field: error.field,
             message: error.message,
         });
@@ -107,7 +112,13 @@ pub(super) fn timestamp(errors: &mut ValidationErrors, field: &str, at: DateTime
     if let Err(message) = date_in_range(at.date_naive()) {
         errors.add(field, message);
     }
-    at.naive_utc().trunc_subsecs(6)
+    let at = at.naive_utc().trunc_subsecs(6);
+    // A leap second (23:59:60) is kept as the last microsecond of its minute, which both
+    // backends store alike.
+    if at.nanosecond() >= 1_000_000_000 {
+        return at.with_nanosecond(999_999_000).unwrap_or(at);
+    }
+    at
 }
 
 /// Finds the account owning each email domain: the account whose domain is the email's
@@ -160,27 +171,64 @@ pub(super) fn upsert<R: SignalRow>(
         unique.push(row);
     }
 
-    connection.transaction::<_, AppError, _>(|connection| {
-        let keys: Vec<String> = unique.iter().map(|row| row.external_id().to_owned()).collect();
+    // Two requests that create the same new record at once race to insert it; the one
+    // that loses runs again and finds the record stored.
+    let mut attempt = 1;
+    let counts = loop {
+        match write_rows(connection, scope, table, &unique, dry_run) {
+            Err(error) if attempt < MAX_ATTEMPTS && error.violates_unique("external_id") => attempt += 1,
+            outcome => break outcome?,
+        }
+    };
+    result.created += counts.created;
+    result.updated += counts.updated;
+    result.unchanged += counts.unchanged;
+    result.errors.sort_by_key(|error| error.index);
+    Ok(())
+}
+
+/// Times an upsert runs when a concurrent request inserted one of its records first.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// Counts of one upsert.
+#[derive(Default)]
+struct Written {
+    created: u32,
+    updated: u32,
+    unchanged: u32,
+}
+
+/// Creates, updates or leaves each row in one transaction; with `dry_run` only counts.
+fn write_rows<R: SignalRow>(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    table: &Table<R>,
+    rows: &[R],
+    dry_run: bool,
+) -> Result<Written, store::StoreError> {
+    store::write_transaction(connection, |connection| {
+        let keys: Vec<String> = rows.iter().map(|row| row.external_id().to_owned()).collect();
         let stored: HashMap<String, R> = (table.find)(connection, scope, &keys)?
             .into_iter()
             .map(|row| (row.external_id().to_owned(), row))
             .collect();
         let at = now();
+        let mut written = Written::default();
         let mut created = Vec::new();
-        for mut row in unique {
+        for row in rows {
+            let mut row = row.clone();
             match stored.get(row.external_id()) {
                 None => created.push(row),
                 Some(existing) => {
                     row.adopt(existing);
                     if &row == existing {
-                        result.unchanged += 1;
+                        written.unchanged += 1;
                     } else {
                         row.touch(at);
                         if !dry_run {
                             (table.update)(connection, scope, &row)?;
                         }
-                        result.updated += 1;
+                        written.updated += 1;
                     }
                 }
             }
@@ -190,11 +238,9 @@ pub(super) fn upsert<R: SignalRow>(
                 (table.insert_many)(connection, chunk)?;
             }
         }
-        result.created += u32::try_from(created.len()).unwrap_or(u32::MAX);
-        Ok(())
-    })?;
-    result.errors.sort_by_key(|error| error.index);
-    Ok(())
+        written.created = u32::try_from(created.len()).unwrap_or(u32::MAX);
+        Ok(written)
+    })
 }
 
 /// Returns the distinct values, sorted, for lookups.
