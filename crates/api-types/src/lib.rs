@@ -12,6 +12,7 @@ pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod patch;
+pub mod proposals;
 pub mod renewals;
 pub mod signals;
 pub mod users;

@@ -34,6 +34,8 @@ pub(crate) struct StoredSettings {
     health_weights: Option<Weights>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     at_risk_threshold: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    uplift_percentage: Option<rust_decimal::Decimal>,
     #[serde(flatten)]
     other: Map<String, Value>,
 }
@@ -43,6 +45,21 @@ pub(crate) struct StoredSettings {
 pub(crate) struct HealthSettings {
     pub weights: Weights,
     pub at_risk_threshold: i32,
+}
+
+/// What renewals read from the settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RenewalSettings {
+    pub uplift_percentage: rust_decimal::Decimal,
+}
+
+pub(crate) fn renewal_settings(business: &BusinessRow) -> AppResult<RenewalSettings> {
+    let stored = stored_settings(business)?;
+    Ok(RenewalSettings {
+        uplift_percentage: stored
+            .uplift_percentage
+            .unwrap_or_else(|| rust_decimal::Decimal::from(renewals::DEFAULT_UPLIFT_PERCENTAGE)),
+    })
 }
 
 pub(crate) fn stored_settings(business: &BusinessRow) -> AppResult<StoredSettings> {

@@ -19,6 +19,7 @@ pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod paging;
+pub mod proposals;
 pub mod renewals;
 pub mod sample_data;
 pub mod signals;

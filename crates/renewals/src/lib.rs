@@ -6,6 +6,7 @@
 //! it, so the pipeline, its CSV, the reminder job and the tests agree.
 
 mod classify;
+mod proposal;
 mod reminders;
 
 use chrono::NaiveDate;
@@ -14,6 +15,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 pub use classify::{classify, EntryFacts, RenewalStage, StageReason};
+pub use proposal::{check_uplift, ProposalStatus, DEFAULT_UPLIFT_PERCENTAGE};
 pub use reminders::{check_cadence, due_threshold, is_urgent, CadenceError, DEFAULT_CADENCE, URGENT_DAYS};
 
 /// A look-ahead window of the renewal pipeline.

@@ -228,4 +228,81 @@ backend_tests! {
         assert_eq!(expect_json(stranger.get(&format!("/api/v1/renewals/summary?as_of={AS_OF}")), 200)["total"], 0);
         expect_problem(server.anonymous().get("/api/v1/renewals"), 401, "unauthenticated", None);
     }
+
+    fn proposals_are_generated_edited_and_moved(server) {
+        server.business("acme");
+        server.business("umbrella");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let stranger = server.user("umbrella", "admin@umbrella.test", Role::Admin);
+        let acme = account(&admin, json!({"name": "Acme", "stage": "active"}));
+        let created = expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [
+            subscription("S1", &acme, "active", "month", 10, 4_900, "USD", "2026-07-20T00:00:00Z"),
+            subscription("S2", &acme, "active", "year", 3, 1_010, "JPY", "2026-08-20T00:00:00Z"),
+        ]})), 200);
+        assert_eq!(created["created"], 2);
+        let page = expect_json(admin.get(&format!("/api/v1/renewals?as_of={AS_OF}")), 200);
+        let subscription_id = |external: &str| {
+            page["items"].as_array().into_iter().flatten()
+                .find(|item| item["subscription"]["external_id"] == external)
+                .and_then(|item| item["subscription"]["id"].as_str()).unwrap_or_default().to_owned()
+        };
+        let (usd, jpy) = (subscription_id("S1"), subscription_id("S2"));
+
+        let draft = expect_json(admin.post(&format!("/api/v1/renewals/{usd}/proposal"), &json!({})), 201);
+        assert_eq!(draft["status"], "draft");
+        assert_eq!(draft["uplift_percentage"], json!(5.0));
+        assert_eq!(draft["currency"], "USD");
+        assert_eq!(draft["source_subscription_id"], json!(usd));
+        assert_eq!(draft["account_id"], json!(acme));
+        assert_eq!(draft["lines"], json!([{
+            "description": "Growth", "quantity": 10, "list_unit_amount": 4_900, "unit_amount": 5_145,
+            "interval": "month", "amount": 51_450
+        }]));
+        assert_eq!(draft["total_amount"], 51_450);
+        let again = expect_json(admin.post(&format!("/api/v1/renewals/{usd}/proposal"), &json!({})), 200);
+        assert_eq!(again["id"], draft["id"], "a second click returns the draft");
+        // 1,010 yen × 1.05 = 1,060.5 yen, rounded half to even to whole yen.
+        let yen = expect_json(admin.post(&format!("/api/v1/renewals/{jpy}/proposal"), &json!({})), 201);
+        assert_eq!(yen["lines"][0]["unit_amount"], 1_060);
+        assert_eq!(yen["total_amount"], 3_180);
+
+        let id = draft["id"].as_str().unwrap_or_default().to_owned();
+        let edited = expect_json(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 7.25})), 200);
+        assert_eq!(edited["uplift_percentage"], json!(7.25));
+        assert_eq!(edited["lines"][0]["unit_amount"], 5_255, "4,900 × 1.0725 = 5,255.25");
+        let edited = expect_json(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": [
+            {"description": "Seats", "quantity": 12, "list_unit_amount": 4_900, "interval": "month"},
+            {"description": "Support", "quantity": 1, "list_unit_amount": 20_000, "interval": "month"},
+        ]})), 200);
+        assert_eq!(edited["total_amount"], 12 * 5_255 + 21_450);
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 100.5})), 422, "validation_failed", Some("uplift_percentage"));
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 7.255})), 422, "validation_failed", Some("uplift_percentage"));
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": []})), 422, "validation_failed", Some("lines"));
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": [{"description": "x", "quantity": 0, "list_unit_amount": 1, "interval": "year"}]})), 422, "validation_failed", Some("lines[0].quantity"));
+        assert_eq!(expect_json(admin.get(&format!("/api/v1/proposals/{id}")), 200), edited, "rejected edits change nothing");
+
+        expect_problem(admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "won"})), 409, "invalid_transition", Some("status"));
+        assert_eq!(expect_json(admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "sent"})), 200)["status"], "sent");
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 3})), 409, "proposal_not_draft", None);
+        assert_eq!(expect_json(admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "won"})), 200)["status"], "won");
+        expect_problem(admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "lost"})), 409, "invalid_transition", Some("status"));
+        // With the draft sent, the next click drafts a new proposal.
+        assert_eq!(admin.post(&format!("/api/v1/renewals/{usd}/proposal"), &json!({})).status().as_u16(), 201);
+
+        let listed = expect_json(admin.get(&format!("/api/v1/accounts/{acme}/proposals")), 200);
+        assert_eq!(listed["total"], 3);
+        let timeline = expect_json(admin.get(&format!("/api/v1/accounts/{acme}/activities?limit=50")), 200);
+        let subjects: Vec<&str> = timeline["items"].as_array().into_iter().flatten()
+            .filter(|entry| entry["kind"] == "system")
+            .filter_map(|entry| entry["subject"].as_str())
+            .filter(|subject| subject.starts_with("Renewal proposal"))
+            .collect();
+        assert_eq!(subjects.len(), 7, "three drafts, two edits, sent and won: {subjects:?}");
+        assert!(subjects.contains(&"Renewal proposal won: Seats and 1 more line, 7.25% uplift, total 845.10 USD"), "{subjects:?}");
+
+        expect_problem(stranger.get(&format!("/api/v1/proposals/{id}")), 404, "not_found", None);
+        expect_problem(stranger.post(&format!("/api/v1/renewals/{usd}/proposal"), &json!({})), 404, "not_found", None);
+        expect_problem(stranger.get(&format!("/api/v1/accounts/{acme}/proposals")), 404, "not_found", None);
+        expect_problem(admin.post("/api/v1/renewals/not-a-subscription/proposal", &json!({})), 404, "not_found", None);
+    }
 }

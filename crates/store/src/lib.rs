@@ -15,6 +15,7 @@ pub mod health;
 pub mod imports;
 pub mod jobs;
 pub mod notifications;
+pub mod proposals;
 pub mod renewals;
 pub mod sample_data;
 pub mod schema;

@@ -275,6 +275,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        business_id -> Text,
+        account_id -> Text,
+        source_subscription_id -> Nullable<Text>,
+        status -> Text,
+        uplift_percentage -> Text,
+        currency -> Text,
+        lines -> Text,
+        total_amount -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> businesses (business_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -305,4 +322,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_runs,
     notifications,
     notification_preferences,
+    proposals,
 );

@@ -118,6 +118,16 @@ macro_rules! signal_table {
                 Ok(found)
             }
 
+            /// Finds a row of the business by its Mango CS id.
+            pub fn find(connection: &mut DbConnection, scope: &Scope, id: &str) -> StoreResult<Option<$row>> {
+                Ok($table::table
+                    .filter($table::business_id.eq(scope.business_id()))
+                    .filter($table::id.eq(id))
+                    .select($row::as_select())
+                    .first(connection)
+                    .optional()?)
+            }
+
             /// Inserts a batch in one statement per backend; callers keep batches within
             /// the bind-parameter limits.
             pub fn insert_many(connection: &mut DbConnection, rows: &[$row]) -> StoreResult<()> {

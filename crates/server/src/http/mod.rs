@@ -93,6 +93,11 @@ pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::Se
             .service(routes::renewals::summary)
             .service(routes::renewals::export)
             .service(routes::renewals::list)
+            .service(routes::proposals::generate)
+            .service(routes::proposals::list)
+            .service(routes::proposals::read)
+            .service(routes::proposals::update)
+            .service(routes::proposals::change_status)
             .service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::ApiDoc::openapi()))
             .service(web::redirect("/api/docs", "/api/docs/"));

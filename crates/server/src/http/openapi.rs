@@ -4,7 +4,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::http::routes::{
-    accounts, auth, custom_fields, health, health_scores, imports, jobs, notifications, renewals, signals, users,
+    accounts, auth, custom_fields, health, health_scores, imports, jobs, notifications, proposals, renewals, signals,
+    users,
 };
 
 #[derive(OpenApi)]
@@ -73,6 +74,11 @@ use crate::http::routes::{
         renewals::list,
         renewals::summary,
         renewals::export,
+        proposals::generate,
+        proposals::list,
+        proposals::read,
+        proposals::update,
+        proposals::change_status,
     ),
     modifiers(&Security),
     tags(
@@ -85,6 +91,7 @@ use crate::http::routes::{
         (name = "jobs", description = "Scheduled jobs and their runs"),
         (name = "notifications", description = "The signed-in user's notifications and preferences"),
         (name = "renewals", description = "The renewal pipeline"),
+        (name = "proposals", description = "Renewal proposals"),
         (name = "custom fields", description = "Admin-defined fields of accounts and contacts"),
         (name = "users", description = "Users of the business"),
         (name = "tokens", description = "Personal API tokens"),

@@ -8,6 +8,7 @@ pub mod health_scores;
 pub mod imports;
 pub mod jobs;
 pub mod notifications;
+pub mod proposals;
 pub mod renewals;
 pub mod signals;
 pub mod users;
