@@ -15,7 +15,8 @@ run: build
 	@mkdir -p data
 	@if [ ! -s $(DEMO_CREDENTIALS) ]; then \
 		DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) sample-data generate | tee $(DEMO_CREDENTIALS).tmp && \
-		mv $(DEMO_CREDENTIALS).tmp $(DEMO_CREDENTIALS); \
+		mv $(DEMO_CREDENTIALS).tmp $(DEMO_CREDENTIALS) && \
+		DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) jobs run health-snapshot; \
 	fi
 	@echo
 	@echo "Demo data (kept in $(DEMO_CREDENTIALS)):"
@@ -69,8 +70,11 @@ fmt:
 openapi:
 	$(CARGO) run -q -p server -- openapi > openapi/openapi.json
 
+## bench: CSV import and export of 100,000 accounts, then the health-snapshot job on a
+## book of 100,000 accounts, on SQLite and PostgreSQL; figures in docs/benchmarks.md
 bench:
 	scripts/bench-import.sh
+	BENCH_SKIP_BUILD=1 scripts/bench-health.sh
 
 clean:
 	$(CARGO) clean

@@ -1,11 +1,13 @@
-//! Sample data for demos and training: a business with one user per role, a few account
-//! owners and about 200 accounts with contacts and timelines.
+//! Sample data for demos, training and benchmarks: a business with one user per role, a
+//! few account owners and 200 accounts (or as many as asked for) with contacts, timelines,
+//! support tickets, survey responses, subscriptions and usage events.
 //!
-//! Every business, user and account that `generate` adds is marked `is_sample` (contacts
-//! and activities belong to sample accounts), so `destroy` removes exactly that and never
-//! a record the tenant created.
+//! Every business, user and account that `generate` adds is marked `is_sample`. The other
+//! records belong to sample accounts and go with them through their foreign keys, so
+//! `destroy` removes exactly that and never a record the tenant created.
 
 mod dataset;
+mod signals;
 mod words;
 
 use std::fmt;
@@ -17,6 +19,7 @@ use rand::distributions::Alphanumeric;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use store::businesses::{self as business_queries, BusinessRow};
+use store::signals::{subscription_rows, surveys, tickets, usage};
 use store::users::{self as user_queries, UserChanges, UserRow};
 use store::{accounts as account_queries, activities as activity_queries, auth as auth_queries};
 use store::{contacts as contact_queries, DbConnection, PooledDb, Scope};
@@ -41,11 +44,18 @@ const BUSINESS_NAME: &str = "Demo Company";
 /// demos and screenshots repeat. Only ids, the password and the token differ.
 const SEED: u64 = 20_261_204;
 
-const ACCOUNT_COUNT: usize = 200;
+/// Accounts that `generate` adds when no count is given.
+pub const DEFAULT_ACCOUNT_COUNT: usize = 200;
+
+/// The most accounts `generate` adds in one run.
+pub const MAX_ACCOUNT_COUNT: usize = 1_000_000;
 
 /// Extra companies drawn in case an existing business already has accounts at some of
 /// the sample domains.
 const SPARE_COMPANIES: usize = 100;
+
+/// Accounts built and inserted at a time, so a large book never sits in memory whole.
+const ACCOUNTS_PER_CHUNK: usize = 2_000;
 
 /// Bind parameters per insert statement, under SQLite's limit of 32,766 (PostgreSQL's is
 /// 65,535).
@@ -53,6 +63,10 @@ const MAX_BIND_PARAMETERS: usize = 30_000;
 const ACCOUNT_COLUMNS: usize = 19;
 const CONTACT_COLUMNS: usize = 13;
 const ACTIVITY_COLUMNS: usize = 9;
+const TICKET_COLUMNS: usize = 13;
+const SURVEY_RESPONSE_COLUMNS: usize = 11;
+const SUBSCRIPTION_COLUMNS: usize = 16;
+const USAGE_EVENT_COLUMNS: usize = 8;
 
 const PASSWORD_CHARS: usize = 20;
 const TOKEN_NAME: &str = "sample data";
@@ -102,6 +116,10 @@ pub struct SampleCounts {
     pub accounts: i64,
     pub contacts: i64,
     pub activities: i64,
+    pub tickets: i64,
+    pub survey_responses: i64,
+    pub subscriptions: i64,
+    pub usage_events: i64,
     pub users: i64,
 }
 
@@ -109,19 +127,54 @@ impl SampleCounts {
     fn is_empty(&self) -> bool {
         *self == SampleCounts::default()
     }
+
+    /// Adds the records of a built chunk of accounts.
+    fn add(&mut self, dataset: &Dataset) {
+        let count = |rows: usize| i64::try_from(rows).unwrap_or(i64::MAX);
+        self.accounts += count(dataset.accounts.len());
+        self.contacts += count(dataset.contacts.len());
+        self.activities += count(dataset.activities.len());
+        self.tickets += count(dataset.tickets.len());
+        self.survey_responses += count(dataset.survey_responses.len());
+        self.subscriptions += count(dataset.subscriptions.len());
+        self.usage_events += count(dataset.usage_events.len());
+    }
 }
 
 impl From<store::sample_data::RecordCounts> for SampleCounts {
     fn from(counts: store::sample_data::RecordCounts) -> Self {
-        let store::sample_data::RecordCounts { accounts, contacts, activities, users } = counts;
-        SampleCounts { accounts, contacts, activities, users }
+        let store::sample_data::RecordCounts {
+            accounts,
+            contacts,
+            activities,
+            tickets,
+            survey_responses,
+            subscriptions,
+            usage_events,
+            users,
+        } = counts;
+        SampleCounts { accounts, contacts, activities, tickets, survey_responses, subscriptions, usage_events, users }
     }
 }
 
 impl fmt::Display for SampleCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let SampleCounts { accounts, contacts, activities, users } = self;
-        write!(f, "{accounts} accounts, {contacts} contacts, {activities} activities and {users} users")
+        let SampleCounts {
+            accounts,
+            contacts,
+            activities,
+            tickets,
+            survey_responses,
+            subscriptions,
+            usage_events,
+            users,
+        } = self;
+        write!(
+            f,
+            "{accounts} accounts, {contacts} contacts, {activities} activities, {tickets} support tickets, \
+             {survey_responses} survey responses, {subscriptions} subscriptions, {usage_events} usage events \
+             and {users} users"
+        )
     }
 }
 
@@ -294,17 +347,51 @@ fn scope_of(business: &BusinessRow) -> AppResult<Scope> {
     Ok(Scope::new(parse_id(&business.id)?))
 }
 
-/// Keeps the first [`ACCOUNT_COUNT`] companies whose domain no account of the business has.
-fn unused_companies(connection: &mut DbConnection, scope: &Scope, candidates: Vec<Company>) -> AppResult<Vec<Company>> {
+/// Keeps the first `count` companies whose domain no account of the business has.
+fn unused_companies(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    candidates: Vec<Company>,
+    count: usize,
+) -> AppResult<Vec<Company>> {
     let domains: Vec<String> = candidates.iter().map(|company| company.domain.clone()).collect();
     let taken: std::collections::HashSet<String> = account_queries::find_by_keys(connection, scope, &domains, &[])?
         .into_iter()
         .filter_map(|account| account.domain)
         .collect();
-    Ok(candidates.into_iter().filter(|company| !taken.contains(&company.domain)).take(ACCOUNT_COUNT).collect())
+    Ok(candidates.into_iter().filter(|company| !taken.contains(&company.domain)).take(count).collect())
 }
 
-/// Inserts the accounts, then their contacts and activities, in batches that stay under
+/// Checks the number of accounts to generate.
+fn check_account_count(count: usize) -> AppResult<()> {
+    if (1..=MAX_ACCOUNT_COUNT).contains(&count) {
+        return Ok(());
+    }
+    Err(AppError::invalid("accounts", format!("must be 1 to {MAX_ACCOUNT_COUNT}, got {count}")))
+}
+
+/// Builds the accounts of the companies a chunk at a time and inserts each chunk.
+fn build_and_insert(
+    connection: &mut DbConnection,
+    rng: &mut StdRng,
+    business_id: &str,
+    companies: Vec<Company>,
+    owners: &Owners,
+) -> AppResult<SampleCounts> {
+    let at = now();
+    let stages = dataset::stages(rng, companies.len());
+    let mut companies = companies.into_iter();
+    let mut counts = SampleCounts::default();
+    for stages in stages.chunks(ACCOUNTS_PER_CHUNK) {
+        let chunk: Vec<Company> = companies.by_ref().take(stages.len()).collect();
+        let dataset = dataset::build(rng, business_id, chunk, stages, owners, at)?;
+        insert_dataset(connection, &dataset)?;
+        counts.add(&dataset);
+    }
+    Ok(counts)
+}
+
+/// Inserts the accounts, then the records that belong to them, in batches that stay under
 /// the bind-parameter limit.
 fn insert_dataset(connection: &mut DbConnection, dataset: &Dataset) -> AppResult<()> {
     for batch in dataset.accounts.chunks(MAX_BIND_PARAMETERS / ACCOUNT_COLUMNS) {
@@ -316,23 +403,38 @@ fn insert_dataset(connection: &mut DbConnection, dataset: &Dataset) -> AppResult
     for batch in dataset.activities.chunks(MAX_BIND_PARAMETERS / ACTIVITY_COLUMNS) {
         activity_queries::insert_many(connection, batch)?;
     }
+    for batch in dataset.tickets.chunks(MAX_BIND_PARAMETERS / TICKET_COLUMNS) {
+        tickets::insert_many(connection, batch)?;
+    }
+    for batch in dataset.survey_responses.chunks(MAX_BIND_PARAMETERS / SURVEY_RESPONSE_COLUMNS) {
+        surveys::insert_many(connection, batch)?;
+    }
+    for batch in dataset.subscriptions.chunks(MAX_BIND_PARAMETERS / SUBSCRIPTION_COLUMNS) {
+        subscription_rows::insert_many(connection, batch)?;
+    }
+    for batch in dataset.usage_events.chunks(MAX_BIND_PARAMETERS / USAGE_EVENT_COLUMNS) {
+        usage::insert_many(connection, batch)?;
+    }
     Ok(())
 }
 
-/// Counts the sample accounts (with their contacts and activities) and sample users of a
-/// business.
+/// Counts the sample accounts (with the records that belong to them) and sample users of
+/// a business.
 fn sample_counts(connection: &mut DbConnection, business: &BusinessRow) -> AppResult<SampleCounts> {
     Ok(store::sample_data::count_samples(connection, &scope_of(business)?)?.into())
 }
 
 impl App {
-    /// Fills the business with this slug with sample data, creating it as a sample business
-    /// when it does not exist, and creates an API token for the sample admin.
+    /// Fills the business with this slug with sample data, `account_count` accounts (1 to
+    /// [`MAX_ACCOUNT_COUNT`]) with everything that belongs to them, creating the business
+    /// as a sample business when it does not exist, and creates an API token for the
+    /// sample admin.
     ///
     /// A business that already has sample data gets nothing new: its sample users get a
     /// new password, which ends their sessions, and the sample admin a new token, so the
     /// printed login always works.
-    pub fn generate_sample_data(&self, slug: &str) -> AppResult<SampleDataSummary> {
+    pub fn generate_sample_data(&self, slug: &str, account_count: usize) -> AppResult<SampleDataSummary> {
+        check_account_count(account_count)?;
         let mut connection = self.connection()?;
         let existing = business_queries::find_by_slug(&mut connection, slug)?;
         if let Some(business) = existing.as_ref() {
@@ -355,26 +457,19 @@ impl App {
         let rows = sample_user_rows(&business.id, &planned, &password_hash)?;
         let owners = owners_of(&planned, &rows);
         let mut rng = StdRng::seed_from_u64(SEED);
-        let candidates = dataset::companies(&mut rng, ACCOUNT_COUNT + SPARE_COMPANIES);
+        let candidates = dataset::companies(&mut rng, account_count + SPARE_COMPANIES);
 
-        let dataset = connection.transaction::<_, AppError, _>(|connection| {
+        let mut counts = connection.transaction::<_, AppError, _>(|connection| {
             if outcome == GenerateOutcome::CreatedBusiness {
                 insert_business(connection, &business)?;
             }
             for row in &rows {
                 insert_user(connection, row)?;
             }
-            let companies = unused_companies(connection, &scope, candidates)?;
-            let dataset = dataset::build(&mut rng, &business.id, companies, &owners, now())?;
-            insert_dataset(connection, &dataset)?;
-            Ok(dataset)
+            let companies = unused_companies(connection, &scope, candidates, account_count)?;
+            build_and_insert(connection, &mut rng, &business.id, companies, &owners)
         })?;
-        let counts = SampleCounts {
-            accounts: dataset.accounts.len() as i64,
-            contacts: dataset.contacts.len() as i64,
-            activities: dataset.activities.len() as i64,
-            users: rows.len() as i64,
-        };
+        counts.users = rows.len() as i64;
         info!(business_id = %business.id, slug, ?outcome, ?counts, "sample data generated");
         // The command line's pool has a single connection, and creating the token needs it.
         drop(connection);
@@ -466,8 +561,9 @@ impl App {
     }
 
     /// Removes what `generate` added to the business with this slug: a sample business
-    /// with everything in it, or else only the sample accounts (with their contacts and
-    /// activities) and the sample users. Accounts of the business that a sample user owns
+    /// with everything in it, or else only the sample accounts (with their contacts,
+    /// activities, tickets, survey responses, subscriptions, usage events and health
+    /// snapshots) and the sample users. Accounts of the business that a sample user owns
     /// keep existing with no owner. Succeeds when there is nothing to remove.
     pub fn destroy_sample_data(&self, slug: &str) -> AppResult<SampleDataRemoval> {
         let mut connection = self.connection()?;
@@ -499,5 +595,32 @@ impl App {
         info!(business_id = %business.id, slug, ?outcome, ?counts, "sample data destroyed");
 
         Ok(SampleDataRemoval { business_slug: business.slug, outcome, counts })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_count_limits() {
+        assert!(check_account_count(1).is_ok());
+        assert!(check_account_count(DEFAULT_ACCOUNT_COUNT).is_ok());
+        assert!(check_account_count(MAX_ACCOUNT_COUNT).is_ok());
+        for count in [0, MAX_ACCOUNT_COUNT + 1] {
+            let Err(AppError::Validation(errors)) = check_account_count(count) else {
+                panic!("{count} accounts passed the check");
+            };
+            assert_eq!(errors.0[0].field, "accounts");
+            assert!(errors.0[0].message.contains("1 to 1000000"), "{}", errors.0[0].message);
+        }
+    }
+
+    #[test]
+    fn counts_end_with_users() {
+        let counts = SampleCounts { accounts: 2, users: 11, ..SampleCounts::default() };
+        let text = counts.to_string();
+        assert!(text.starts_with("2 accounts, "), "{text}");
+        assert!(text.ends_with(" and 11 users"), "{text}");
     }
 }

@@ -285,12 +285,16 @@ backend_tests! {
         assert_eq!((account["health_score"].as_i64(), account["at_risk"].as_bool()), (Some(100), Some(true)));
         assert_eq!(notifications(&csm)["total"], 1);
 
-        // A backfill of an older date keeps the newest score on the account.
+        // A backfill of an older date keeps the newest score on the account and flags
+        // nobody from old data.
+        let other = super::account(&admin, json!({"name": "Other", "stage": "active", "csm_id": user_id(&csm), "renewal_date": "2026-06-01"}));
+        assert_eq!(run(&admin, "2026-06-15")["counts"]["accounts_flagged"], 0);
+        assert_eq!(expect_json(admin.get(&format!("/api/v1/accounts/{other}")), 200)["at_risk"], false);
         run(&admin, "2026-07-11");
         assert_eq!(expect_json(admin.get(&format!("/api/v1/accounts/{acme}")), 200)["health_score"], 100);
         let history = expect_json(admin.get(&format!("/api/v1/accounts/{acme}/health/history?days=730")), 200);
         let dates: Vec<&str> = history["items"].as_array().into_iter().flatten().filter_map(|item| item["as_of"].as_str()).collect();
-        assert_eq!(dates, vec!["2026-06-01", "2026-07-11", "2026-07-12", "2026-07-13"]);
+        assert_eq!(dates, vec!["2026-06-01", "2026-06-15", "2026-07-11", "2026-07-12", "2026-07-13"]);
     }
 
     fn muted_notifications_are_not_delivered(server) {
@@ -301,6 +305,8 @@ backend_tests! {
         assert_eq!(preferences["items"], json!([
             {"kind": "account_at_risk", "channel": "in_app", "enabled": true},
             {"kind": "account_at_risk", "channel": "email", "enabled": true},
+            {"kind": "renewal_reminder", "channel": "in_app", "enabled": true},
+            {"kind": "renewal_reminder", "channel": "email", "enabled": true},
         ]));
         let muted = expect_json(csm.put("/api/v1/notifications/preferences", &json!({"items": [{"kind": "account_at_risk", "channel": "in_app", "enabled": false}]})), 200);
         assert_eq!(muted["items"][0]["enabled"], false);
@@ -336,6 +342,7 @@ backend_tests! {
         assert_eq!(again["read_at"], read["read_at"], "reading twice keeps the first time");
         assert_eq!(notifications(&csm)["unread"], 2);
         assert_eq!(expect_json(csm.get("/api/v1/notifications?unread=true"), 200)["total"], 2);
+        assert_eq!(expect_json(csm.get("/api/v1/notifications?unread=false"), 200)["total"], 1, "false lists the read ones");
         assert_eq!(expect_json(csm.post("/api/v1/notifications/read-all", &json!({})), 200)["marked"], 2);
         let inbox = notifications(&csm);
         assert_eq!((inbox["total"].as_i64(), inbox["unread"].as_i64()), (Some(3), Some(0)));
@@ -373,6 +380,8 @@ backend_tests! {
         expect_problem(admin.post("/api/v1/jobs/health-snapshot/runs", &json!({"as_of": "2026-02-30"})), 422, "invalid_body", Some("as_of"));
         expect_problem(admin.post("/api/v1/jobs/health-snapshot/runs", &json!({"as_of": "0999-01-01"})), 422, "validation_failed", Some("as_of"));
         expect_problem(admin.get("/api/v1/jobs/runs?job=nightly"), 422, "validation_failed", Some("job"));
+        let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+        expect_problem(admin.post("/api/v1/jobs/health-snapshot/runs", &json!({"as_of": tomorrow})), 422, "validation_failed", Some("as_of"));
         // An empty body runs for today.
         let today = expect_json(admin.send_raw(reqwest::Method::POST, "/api/v1/jobs/health-snapshot/runs", "application/json", Vec::new()), 201);
         assert_eq!(today["status"], "succeeded");

@@ -4,10 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, max, min};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
-use crate::schema::{
-    accounts, activities, contacts, health_snapshots, subscriptions, support_tickets, survey_responses, usage_events,
-};
+use crate::schema::{accounts, activities, health_snapshots, subscriptions, support_tickets, usage_events};
 use crate::{DbConnection, Scope, StoreResult};
 
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
@@ -85,35 +84,58 @@ pub fn last_usage(
         .load(connection)?)
 }
 
-/// Tickets opened before `before`, per account.
-pub fn ticket_totals(
-    connection: &mut DbConnection,
-    scope: &Scope,
-    before: NaiveDateTime,
-) -> StoreResult<Vec<(String, i64)>> {
-    Ok(support_tickets::table
-        .filter(support_tickets::business_id.eq(scope.business_id()))
-        .filter(support_tickets::opened_at.lt(before))
-        .group_by(support_tickets::account_id)
-        .select((support_tickets::account_id, count_star()))
-        .load(connection)?)
+/// Runs a grouped read written with PostgreSQL's `$1` placeholders on either backend;
+/// SQLite takes the same numbers as `?1`. `$bind` adds the bind values to the query.
+macro_rules! load_grouped {
+    ($connection:expr, $sql:expr, |$query:ident| $bind:expr) => {
+        match $connection {
+            DbConnection::Sqlite(connection) => {
+                let $query = diesel::sql_query($sql.replace('$', "?"));
+                $bind.load(connection)?
+            }
+            DbConnection::Postgresql(connection) => {
+                let $query = diesel::sql_query($sql);
+                $bind.load(connection)?
+            }
+        }
+    };
 }
 
-/// Tickets open at `before` per account, with the oldest one's opening time. A ticket was
-/// open then when its status is open now, or when it was solved only later.
-pub fn open_tickets(
+/// The support tickets of one account opened before a bound.
+#[derive(Clone, Debug, PartialEq, QueryableByName)]
+pub struct TicketStats {
+    #[diesel(sql_type = Text)]
+    pub account_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+    /// Tickets open at the bound.
+    #[diesel(sql_type = BigInt)]
+    pub open: i64,
+    /// Opening time of the oldest ticket open at the bound.
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub oldest_open: Option<NaiveDateTime>,
+}
+
+/// Counts the tickets opened before `before` per account, and among them those open at
+/// `before` with the oldest one's opening time, in one pass. A ticket was open then when
+/// its status is one of `open_statuses` now, or when it was solved only later.
+pub fn ticket_stats(
     connection: &mut DbConnection,
     scope: &Scope,
     open_statuses: &[&str],
     before: NaiveDateTime,
-) -> StoreResult<Vec<(String, i64, Option<NaiveDateTime>)>> {
-    Ok(support_tickets::table
-        .filter(support_tickets::business_id.eq(scope.business_id()))
-        .filter(support_tickets::opened_at.lt(before))
-        .filter(support_tickets::status.eq_any(open_statuses).nullable().or(support_tickets::solved_at.ge(before)))
-        .group_by(support_tickets::account_id)
-        .select((support_tickets::account_id, count_star(), min(support_tickets::opened_at)))
-        .load(connection)?)
+) -> StoreResult<Vec<TicketStats>> {
+    // The statuses are SQL string literals, quoted the standard way, so the statement
+    // keeps two bind parameters.
+    let statuses: Vec<String> =
+        open_statuses.iter().map(|status| format!("'{}'", status.replace('\'', "''"))).collect();
+    let open = format!("(status IN ({}) OR solved_at >= $2)", statuses.join(", "));
+    let sql = format!(
+        "SELECT account_id, count(*) AS total, count(*) FILTER (WHERE {open}) AS open, \
+         min(opened_at) FILTER (WHERE {open}) AS oldest_open \
+         FROM support_tickets WHERE business_id = $1 AND opened_at < $2 GROUP BY account_id"
+    );
+    Ok(load_grouped!(connection, sql, |query| query.bind::<Text, _>(scope.business_id()).bind::<Timestamp, _>(before)))
 }
 
 /// Reopen lists of the tickets last reopened at or after `since`: `(account id, JSON
@@ -130,40 +152,67 @@ pub fn recent_reopens(
         .load(connection)?)
 }
 
-/// Survey responses in `[from, before)` counted per account, kind and score.
-pub fn survey_counts(
+/// The survey responses of one account in a date range.
+#[derive(Clone, Debug, PartialEq, QueryableByName)]
+pub struct SurveyStats {
+    #[diesel(sql_type = Text)]
+    pub account_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub nps_responses: i64,
+    /// NPS answers of 9 or 10.
+    #[diesel(sql_type = BigInt)]
+    pub promoters: i64,
+    /// NPS answers of 0 to 6.
+    #[diesel(sql_type = BigInt)]
+    pub detractors: i64,
+    /// Responses of any other kind, which is CSAT.
+    #[diesel(sql_type = BigInt)]
+    pub csat_responses: i64,
+    /// CSAT answers of 4 or 5.
+    #[diesel(sql_type = BigInt)]
+    pub csat_satisfied: i64,
+}
+
+/// Counts the survey responses in `[from, before)` per account: NPS responses with
+/// promoters (9 or 10) and detractors (0 to 6), and CSAT responses with satisfied ones
+/// (4 or 5), the standard definitions of both scores.
+pub fn survey_stats(
     connection: &mut DbConnection,
     scope: &Scope,
     from: NaiveDateTime,
     before: NaiveDateTime,
-) -> StoreResult<Vec<(String, String, i32, i64)>> {
-    Ok(survey_responses::table
-        .filter(survey_responses::business_id.eq(scope.business_id()))
-        .filter(survey_responses::responded_at.ge(from))
-        .filter(survey_responses::responded_at.lt(before))
-        .group_by((survey_responses::account_id, survey_responses::kind, survey_responses::score))
-        .select((survey_responses::account_id, survey_responses::kind, survey_responses::score, count_star()))
-        .load(connection)?)
+) -> StoreResult<Vec<SurveyStats>> {
+    const SQL: &str = "SELECT account_id, \
+        count(*) FILTER (WHERE kind = 'nps') AS nps_responses, \
+        count(*) FILTER (WHERE kind = 'nps' AND score >= 9) AS promoters, \
+        count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS detractors, \
+        count(*) FILTER (WHERE kind <> 'nps') AS csat_responses, \
+        count(*) FILTER (WHERE kind <> 'nps' AND score >= 4) AS csat_satisfied \
+        FROM survey_responses WHERE business_id = $1 AND responded_at >= $2 AND responded_at < $3 \
+        GROUP BY account_id";
+    Ok(load_grouped!(connection, SQL, |query| query
+        .bind::<Text, _>(scope.business_id())
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(before)))
 }
 
-/// Champion contacts per account.
-pub fn champion_counts(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    Ok(contacts::table
-        .filter(contacts::business_id.eq(scope.business_id()))
-        .filter(contacts::champion.eq(true))
-        .group_by(contacts::account_id)
-        .select((contacts::account_id, count_star()))
-        .load(connection)?)
+/// The champion and detractor contacts of one account.
+#[derive(Clone, Debug, PartialEq, QueryableByName)]
+pub struct ContactVoices {
+    #[diesel(sql_type = Text)]
+    pub account_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub champions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub detractors: i64,
 }
 
-/// Detractor contacts per account.
-pub fn detractor_counts(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    Ok(contacts::table
-        .filter(contacts::business_id.eq(scope.business_id()))
-        .filter(contacts::detractor.eq(true))
-        .group_by(contacts::account_id)
-        .select((contacts::account_id, count_star()))
-        .load(connection)?)
+/// Counts champion and detractor contacts per account, for accounts with either.
+pub fn contact_voices(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<ContactVoices>> {
+    const SQL: &str = "SELECT account_id, count(*) FILTER (WHERE champion) AS champions, \
+        count(*) FILTER (WHERE detractor) AS detractors \
+        FROM contacts WHERE business_id = $1 AND (champion OR detractor) GROUP BY account_id";
+    Ok(load_grouped!(connection, SQL, |query| query.bind::<Text, _>(scope.business_id())))
 }
 
 /// Earliest current-period end per account among subscriptions that are not cancelled.
@@ -211,15 +260,18 @@ pub fn upsert_snapshots(connection: &mut DbConnection, rows: &[SnapshotRow]) -> 
 }
 
 /// Copies each account's latest snapshot score to `accounts.health_score`, for the
-/// accounts that have a snapshot on `as_of`. A backfill of an older date leaves the
-/// newer score in place.
+/// accounts that have a snapshot on `as_of`, and returns how many changed. A backfill of
+/// an older date leaves the newer score in place, and a score that is already there is
+/// not written again.
 pub fn copy_latest_scores(connection: &mut DbConnection, scope: &Scope, as_of: NaiveDate) -> StoreResult<usize> {
-    use diesel::sql_types::{Date, Text};
+    use diesel::sql_types::Date;
     // The statement is the same on both backends but for the placeholder syntax.
     const SQL: &str = "UPDATE accounts SET health_score = \
         (SELECT s.overall FROM health_snapshots s WHERE s.account_id = accounts.id ORDER BY s.as_of DESC LIMIT 1) \
         WHERE accounts.business_id = {business} AND EXISTS \
-        (SELECT 1 FROM health_snapshots s WHERE s.account_id = accounts.id AND s.as_of = {as_of})";
+        (SELECT 1 FROM health_snapshots s WHERE s.account_id = accounts.id AND s.as_of = {as_of}) \
+        AND accounts.health_score IS DISTINCT FROM \
+        (SELECT s.overall FROM health_snapshots s WHERE s.account_id = accounts.id ORDER BY s.as_of DESC LIMIT 1)";
     let changed = match connection {
         DbConnection::Sqlite(connection) => diesel::sql_query(SQL.replace("{business}", "?1").replace("{as_of}", "?2"))
             .bind::<Text, _>(scope.business_id())
@@ -327,4 +379,12 @@ pub fn at_risk_accounts(
         .select(crate::accounts::AccountRow::as_select())
         .load(connection)?;
     Ok((rows, total))
+}
+
+/// Returns the date of the business's newest snapshot, if it has any.
+pub fn latest_snapshot_date(connection: &mut DbConnection, scope: &Scope) -> StoreResult<Option<NaiveDate>> {
+    Ok(health_snapshots::table
+        .filter(health_snapshots::business_id.eq(scope.business_id()))
+        .select(max(health_snapshots::as_of))
+        .first(connection)?)
 }

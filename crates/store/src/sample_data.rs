@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 
-use crate::schema::{accounts, activities, contacts, users};
+use crate::schema::{
+    accounts, activities, contacts, subscriptions, support_tickets, survey_responses, usage_events, users,
+};
 use crate::{DbConnection, Scope, StoreResult};
 
 /// Numbers of records of each kind.
@@ -11,22 +13,43 @@ pub struct RecordCounts {
     pub accounts: i64,
     pub contacts: i64,
     pub activities: i64,
+    pub tickets: i64,
+    pub survey_responses: i64,
+    pub subscriptions: i64,
+    pub usage_events: i64,
     pub users: i64,
 }
 
-/// Counts every account, contact, activity and user of the business.
+/// Counts every account, contact, activity, ticket, survey response, subscription, usage
+/// event and user of the business.
 pub fn count_all(connection: &mut DbConnection, scope: &Scope) -> StoreResult<RecordCounts> {
     let business_id = scope.business_id();
     Ok(RecordCounts {
         accounts: accounts::table.filter(accounts::business_id.eq(business_id)).count().get_result(connection)?,
         contacts: contacts::table.filter(contacts::business_id.eq(business_id)).count().get_result(connection)?,
         activities: activities::table.filter(activities::business_id.eq(business_id)).count().get_result(connection)?,
+        tickets: support_tickets::table
+            .filter(support_tickets::business_id.eq(business_id))
+            .count()
+            .get_result(connection)?,
+        survey_responses: survey_responses::table
+            .filter(survey_responses::business_id.eq(business_id))
+            .count()
+            .get_result(connection)?,
+        subscriptions: subscriptions::table
+            .filter(subscriptions::business_id.eq(business_id))
+            .count()
+            .get_result(connection)?,
+        usage_events: usage_events::table
+            .filter(usage_events::business_id.eq(business_id))
+            .count()
+            .get_result(connection)?,
         users: users::table.filter(users::business_id.eq(business_id)).count().get_result(connection)?,
     })
 }
 
-/// Counts the sample accounts of the business with their contacts and activities, and the
-/// sample users.
+/// Counts the sample accounts of the business with the records that belong to them, and
+/// the sample users.
 pub fn count_samples(connection: &mut DbConnection, scope: &Scope) -> StoreResult<RecordCounts> {
     let business_id = scope.business_id();
     let sample_accounts = accounts::table
@@ -43,6 +66,26 @@ pub fn count_samples(connection: &mut DbConnection, scope: &Scope) -> StoreResul
         activities: activities::table
             .filter(activities::business_id.eq(business_id))
             .filter(activities::account_id.eq_any(sample_accounts))
+            .count()
+            .get_result(connection)?,
+        tickets: support_tickets::table
+            .filter(support_tickets::business_id.eq(business_id))
+            .filter(support_tickets::account_id.eq_any(sample_accounts))
+            .count()
+            .get_result(connection)?,
+        survey_responses: survey_responses::table
+            .filter(survey_responses::business_id.eq(business_id))
+            .filter(survey_responses::account_id.eq_any(sample_accounts))
+            .count()
+            .get_result(connection)?,
+        subscriptions: subscriptions::table
+            .filter(subscriptions::business_id.eq(business_id))
+            .filter(subscriptions::account_id.eq_any(sample_accounts))
+            .count()
+            .get_result(connection)?,
+        usage_events: usage_events::table
+            .filter(usage_events::business_id.eq(business_id))
+            .filter(usage_events::account_id.eq_any(sample_accounts))
             .count()
             .get_result(connection)?,
         users: users::table

@@ -3,14 +3,16 @@
 //! flag the accounts that fell to the at-risk threshold.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use crm_core::{ActivityKind, AtRiskReason, Stage, TicketStatus};
-use health::{Breakdown, Signals, REOPEN_WINDOW_DAYS, SURVEY_WINDOW_DAYS};
+use health::{Breakdown, Signals, SurveySignals, REOPEN_WINDOW_DAYS, SURVEY_WINDOW_DAYS};
 use serde::Serialize;
 use store::activities::{self as activity_queries, ActivityRow};
 use store::health::{self as queries, ScoredAccount, SnapshotRow, SNAPSHOT_BATCH_ROWS};
 use store::{DbConnection, Scope};
+use tracing::debug;
 
 use crate::businesses::HealthSettings;
 use crate::clock::{new_id, now};
@@ -39,6 +41,7 @@ fn gather(
     scope: &Scope,
     accounts: &[ScoredAccount],
     as_of: NaiveDate,
+    phases: &mut Phases,
 ) -> AppResult<HashMap<String, Signals>> {
     let before = start_of(as_of + chrono::Days::new(1));
     let mut signals: HashMap<String, Signals> = accounts
@@ -61,15 +64,14 @@ fn gather(
             entry.last_activity = Some(entry.last_activity.map_or(latest, |known| known.max(latest)));
         });
     }
+    phases.done("engagement");
 
-    for (account_id, total) in queries::ticket_totals(connection, scope, before)? {
-        with(&account_id, &mut |entry| entry.tickets.total = count(total));
-    }
     let open: Vec<&str> = TicketStatus::OPEN.iter().map(TicketStatus::as_str).collect();
-    for (account_id, open_count, oldest) in queries::open_tickets(connection, scope, &open, before)? {
-        with(&account_id, &mut |entry| {
-            entry.tickets.open = count(open_count);
-            entry.tickets.oldest_open = oldest.map(|at| at.date());
+    for stats in queries::ticket_stats(connection, scope, &open, before)? {
+        with(&stats.account_id, &mut |entry| {
+            entry.tickets.total = count(stats.total);
+            entry.tickets.open = count(stats.open);
+            entry.tickets.oldest_open = stats.oldest_open.map(|at| at.date());
         });
     }
     let reopen_start = start_of(health::window_start(as_of, REOPEN_WINDOW_DAYS));
@@ -80,41 +82,55 @@ fn gather(
             entry.tickets.reopens += u32::try_from(in_window).unwrap_or(u32::MAX);
         });
     }
+    phases.done("tickets");
 
     let survey_start = start_of(health::window_start(as_of, SURVEY_WINDOW_DAYS));
-    for (account_id, kind, score, responses) in queries::survey_counts(connection, scope, survey_start, before)? {
-        let responses = count(responses);
-        with(&account_id, &mut |entry| {
-            let surveys = &mut entry.surveys;
-            match kind.as_str() {
-                "nps" => {
-                    surveys.nps_responses += responses;
-                    match score {
-                        9..=10 => surveys.promoters += responses,
-                        0..=6 => surveys.detractors += responses,
-                        _ => {}
-                    }
-                }
-                _ => {
-                    surveys.csat_responses += responses;
-                    if score >= 4 {
-                        surveys.csat_satisfied += responses;
-                    }
-                }
-            }
+    for stats in queries::survey_stats(connection, scope, survey_start, before)? {
+        with(&stats.account_id, &mut |entry| {
+            entry.surveys = SurveySignals {
+                nps_responses: count(stats.nps_responses),
+                promoters: count(stats.promoters),
+                detractors: count(stats.detractors),
+                csat_responses: count(stats.csat_responses),
+                csat_satisfied: count(stats.csat_satisfied),
+            };
         });
     }
+    phases.done("surveys");
 
-    for (account_id, champions) in queries::champion_counts(connection, scope)? {
-        with(&account_id, &mut |entry| entry.champion_contacts = count(champions));
-    }
-    for (account_id, detractors) in queries::detractor_counts(connection, scope)? {
-        with(&account_id, &mut |entry| entry.detractor_contacts = count(detractors));
+    for voices in queries::contact_voices(connection, scope)? {
+        with(&voices.account_id, &mut |entry| {
+            entry.champion_contacts = count(voices.champions);
+            entry.detractor_contacts = count(voices.detractors);
+        });
     }
     for (account_id, end) in queries::earliest_period_ends(connection, scope)? {
         with(&account_id, &mut |entry| entry.earliest_period_end = end.map(|at| at.date()));
     }
+    phases.done("contacts_and_subscriptions");
     Ok(signals)
+}
+
+/// Milliseconds each step of a run took, logged at debug level to find slow steps.
+struct Phases {
+    last: Instant,
+    spent: Vec<(&'static str, u128)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Self { last: Instant::now(), spent: Vec::new() }
+    }
+
+    fn done(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.spent.push((phase, (now - self.last).as_millis()));
+        self.last = now;
+    }
+
+    fn report(&self) -> String {
+        self.spent.iter().map(|(phase, ms)| format!("{phase}={ms}ms")).collect::<Vec<_>>().join(" ")
+    }
 }
 
 fn count(value: i64) -> u32 {
@@ -135,8 +151,13 @@ pub(crate) fn take_snapshots(
     as_of: NaiveDate,
     settings: &HealthSettings,
 ) -> AppResult<SnapshotCounts> {
+    let mut phases = Phases::start();
     let accounts = queries::accounts_to_score(connection, scope)?;
-    let signals = gather(connection, scope, &accounts, as_of)?;
+    phases.done("load_accounts");
+    let signals = gather(connection, scope, &accounts, as_of, &mut phases)?;
+    // A run for a date older than the newest snapshot fills in history: it must not flag
+    // accounts or notify anyone from data that is no longer current.
+    let backfill = queries::latest_snapshot_date(connection, scope)?.is_some_and(|latest| latest > as_of);
     let at = now();
     let mut counts = SnapshotCounts::default();
     let mut rows = Vec::with_capacity(accounts.len());
@@ -148,7 +169,7 @@ pub(crate) fn take_snapshots(
         let stage: Stage = account.stage.parse().map_err(|_| {
             AppError::Internal(format!("account {} has the unknown stage {:?}", account.id, account.stage))
         })?;
-        if health::flags_at_risk(&breakdown, settings.at_risk_threshold, stage, account.at_risk) {
+        if !backfill && health::flags_at_risk(&breakdown, settings.at_risk_threshold, stage, account.at_risk) {
             flagged.push(Flagged { account, score: breakdown.overall });
         }
         counts.accounts_scored += 1;
@@ -165,13 +186,19 @@ pub(crate) fn take_snapshots(
             updated_at: at,
         });
     }
+    phases.done("score");
     for chunk in rows.chunks(SNAPSHOT_BATCH_ROWS) {
         queries::upsert_snapshots(connection, chunk)?;
     }
+    phases.done("write_snapshots");
     queries::copy_latest_scores(connection, scope, as_of)?;
+    phases.done("copy_scores");
 
     counts.accounts_flagged = flag(connection, scope, &flagged, settings.at_risk_threshold, at)?;
+    phases.done("flag");
     counts.notifications = notify(connection, scope, &flagged)?;
+    phases.done("notify");
+    debug!(phases = %phases.report(), "health snapshot timings");
     Ok(counts)
 }
 

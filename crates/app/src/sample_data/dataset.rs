@@ -1,5 +1,6 @@
 //! Builds the rows of the sample data from a seeded random generator: companies, their
-//! contacts and their timelines. Nothing here touches the database.
+//! contacts, timelines and the records of the sibling apps. Nothing here touches the
+//! database.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
@@ -13,7 +14,9 @@ use rand::Rng;
 use store::accounts::AccountRow;
 use store::activities::ActivityRow;
 use store::contacts::ContactRow;
+use store::signals::{SubscriptionRow, SurveyResponseRow, TicketRow, UsageEventRow};
 
+use super::signals::{Condition, SignalSource, HISTORY_DAYS};
 use super::words::{
     risk_note, Template, CHAMPION_TITLES, CHURN_TEMPLATES, COMPANY_KINDS, CUSTOMER_TEMPLATES, ECONOMIC_BUYER_TITLES,
     EXPANSION_TEMPLATES, FIRST_NAMES, LAST_NAMES, NAME_HEADS, NAME_TAILS, ONBOARDING_TEMPLATES, OTHER_TITLES,
@@ -23,7 +26,7 @@ use crate::accounts::reasons_json;
 use crate::clock::new_id;
 use crate::error::AppResult;
 
-/// How many sample accounts each stage gets; 200 in all.
+/// How many sample accounts each stage gets out of every 200.
 pub(super) const STAGE_COUNTS: &[(Stage, usize)] = &[
     (Stage::Prospect, 20),
     (Stage::Onboarding, 30),
@@ -58,6 +61,10 @@ pub(super) struct Dataset {
     pub accounts: Vec<AccountRow>,
     pub contacts: Vec<ContactRow>,
     pub activities: Vec<ActivityRow>,
+    pub tickets: Vec<TicketRow>,
+    pub survey_responses: Vec<SurveyResponseRow>,
+    pub subscriptions: Vec<SubscriptionRow>,
+    pub usage_events: Vec<UsageEventRow>,
 }
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
@@ -68,55 +75,95 @@ fn random_duration(rng: &mut StdRng, days: RangeInclusive<i64>) -> Duration {
     Duration::days(rng.gen_range(days)) + Duration::minutes(rng.gen_range(0..24 * 60))
 }
 
-/// Draws up to `count` companies with distinct names and domains. Fewer come back only when
-/// `count * 50` random draws find too few unused combinations, which the word lists' 22,800
-/// names make unlikely for a few hundred.
+/// Random draws a company gets before its name takes a number to be unique.
+const NAME_DRAWS: usize = 50;
+
+/// Draws `count` companies with distinct names and domains. The word lists make 22,800
+/// names; a company that finds no unused one in [`NAME_DRAWS`] draws, as most do beyond
+/// a few thousand, gets its last draw with a number, such as "Cedarridge Logistics 7" at
+/// `cedarridge7-logistics.example`.
 pub(super) fn companies(rng: &mut StdRng, count: usize) -> Vec<Company> {
-    let mut names = HashSet::new();
-    let mut domains = HashSet::new();
+    let mut names = HashSet::with_capacity(count);
+    let mut domains = HashSet::with_capacity(count);
+    let mut next_number: HashMap<String, usize> = HashMap::new();
     let mut companies = Vec::with_capacity(count);
-    for _ in 0..count * 50 {
-        if companies.len() == count {
-            break;
+    while companies.len() < count {
+        let mut fresh = None;
+        let mut last = None;
+        for _ in 0..NAME_DRAWS {
+            let head = pick(rng, NAME_HEADS);
+            let tail = if rng.gen_bool(0.6) { pick(rng, NAME_TAILS) } else { "" };
+            let (kind, industry) = COMPANY_KINDS.choose(rng).copied().unwrap_or_default();
+            let stem = format!("{head}{tail}");
+            let variant = rng.gen_range(0..3);
+            let company = company_named(&stem, kind, industry, variant, None);
+            if !names.contains(&company.name) && !domains.contains(&company.domain) {
+                fresh = Some(company);
+                break;
+            }
+            last = Some((stem, kind, industry, variant));
         }
-        let head = pick(rng, NAME_HEADS);
-        let tail = if rng.gen_bool(0.6) { pick(rng, NAME_TAILS) } else { "" };
-        let (kind, industry) = COMPANY_KINDS.choose(rng).copied().unwrap_or_default();
-        let stem = format!("{head}{tail}").to_lowercase();
-        let name = format!("{head}{tail} {kind}");
-        let kind = kind.to_lowercase();
-        let domain = match rng.gen_range(0..3) {
-            0 => format!("{stem}.{COMPANY_TLD}"),
-            1 => format!("{stem}{kind}.{COMPANY_TLD}"),
-            _ => format!("{stem}-{kind}.{COMPANY_TLD}"),
+        let company = match (fresh, last) {
+            (Some(company), _) => company,
+            (None, Some((stem, kind, industry, variant))) => {
+                let number = next_number.entry(format!("{stem} {kind}")).or_insert(1);
+                loop {
+                    *number += 1;
+                    let company = company_named(&stem, kind, industry, variant, Some(*number));
+                    if !names.contains(&company.name) && !domains.contains(&company.domain) {
+                        break company;
+                    }
+                }
+            }
+            (None, None) => break,
         };
-        if names.contains(&name) || domains.contains(&domain) {
-            continue;
-        }
-        names.insert(name.clone());
-        domains.insert(domain.clone());
-        companies.push(Company { name, domain, industry });
+        names.insert(company.name.clone());
+        domains.insert(company.domain.clone());
+        companies.push(company);
     }
     companies
 }
 
-/// Builds accounts for the companies, with stages in the proportions of [`STAGE_COUNTS`],
-/// and their contacts and timelines. Times are spread over the past up to `now`.
+/// Names a company "{stem} {kind}", with the number after it when there is one, and
+/// picks one of three domain shapes by `variant`.
+fn company_named(stem: &str, kind: &str, industry: &'static str, variant: u32, number: Option<usize>) -> Company {
+    let number = number.map(|number| number.to_string()).unwrap_or_default();
+    let name = if number.is_empty() { format!("{stem} {kind}") } else { format!("{stem} {kind} {number}") };
+    let stem = format!("{stem}{number}").to_lowercase();
+    let kind = kind.to_lowercase();
+    let domain = match variant {
+        0 => format!("{stem}.{COMPANY_TLD}"),
+        1 => format!("{stem}{kind}.{COMPANY_TLD}"),
+        _ => format!("{stem}-{kind}.{COMPANY_TLD}"),
+    };
+    Company { name, domain, industry }
+}
+
+/// Draws the stages of `count` accounts in the proportions of [`STAGE_COUNTS`], shuffled.
+pub(super) fn stages(rng: &mut StdRng, count: usize) -> Vec<Stage> {
+    let per_round: usize = STAGE_COUNTS.iter().map(|(_, count)| count).sum();
+    let rounds = count.div_ceil(per_round);
+    let mut stages: Vec<Stage> =
+        STAGE_COUNTS.iter().flat_map(|(stage, count)| std::iter::repeat_n(*stage, *count * rounds)).collect();
+    stages.shuffle(rng);
+    stages.truncate(count);
+    stages
+}
+
+/// Builds an account per company in the given stage, with its contacts, timeline and
+/// records of the sibling apps. Times are spread over the past up to `now`.
 pub(super) fn build(
     rng: &mut StdRng,
     business_id: &str,
     companies: Vec<Company>,
+    stages: &[Stage],
     owners: &Owners,
     now: NaiveDateTime,
 ) -> AppResult<Dataset> {
-    let mut stages: Vec<Stage> =
-        STAGE_COUNTS.iter().flat_map(|(stage, count)| std::iter::repeat_n(*stage, *count)).collect();
-    stages.shuffle(rng);
-
     let mut dataset = Dataset::default();
     for (company, stage) in companies.into_iter().zip(stages) {
         let builder = AccountBuilder { business_id, owners, now };
-        builder.add(rng, &mut dataset, company, stage)?;
+        builder.add(rng, &mut dataset, company, *stage)?;
     }
     Ok(dataset)
 }
@@ -218,6 +265,7 @@ impl AccountBuilder<'_> {
         let ae_id = if rng.gen_bool(0.05) { None } else { self.owners.ae_ids.choose(rng).cloned() };
 
         let reasons = if rng.gen_bool(risk_chance(stage)) { risk_reasons(rng) } else { Vec::new() };
+        let condition = Condition::draw(rng, stage, !reasons.is_empty());
 
         let path = stage_path(rng, stage);
         let changes = stage_changes(rng, &path, created_at, self.now);
@@ -226,9 +274,10 @@ impl AccountBuilder<'_> {
         let today = self.now.date();
         let renewal_date = match stage {
             Stage::Prospect => None,
-            Stage::Onboarding => Some(today + Duration::days(rng.gen_range(300..=540))),
-            Stage::Active => Some(today + Duration::days(rng.gen_range(30..=540))),
-            Stage::Expanding => Some(today + Duration::days(rng.gen_range(60..=540))),
+            Stage::Onboarding => Some(today + Duration::days(rng.gen_range(270..=365))),
+            Stage::Active | Stage::Expanding => {
+                Some(today + Duration::days(rng.gen_range(condition.days_to_renewal())))
+            }
             Stage::Renewal => Some(today + Duration::days(rng.gen_range(-30..=90))),
             Stage::Churned => churned_at.map(|at| at.date()),
         };
@@ -237,8 +286,16 @@ impl AccountBuilder<'_> {
             format!("cus_{suffix}")
         });
 
+        // Churned accounts went quiet when they left, which their timeline ends with.
+        let quiet_since = match churned_at {
+            Some(_) => self.now,
+            None => (self.now - Duration::days(condition.quiet_days(rng)) - Duration::minutes(rng.gen_range(0..600)))
+                .max(created_at),
+        };
+
         let contacts = self.contacts(rng, &account_id, &company.domain, stage, &reasons, created_at);
         let people: Vec<String> = contacts.iter().map(|contact| contact.name.clone()).collect();
+        let emails: Vec<String> = contacts.iter().filter_map(|contact| contact.email.clone()).collect();
         dataset.contacts.extend(contacts);
 
         let timeline = Timeline {
@@ -248,11 +305,28 @@ impl AccountBuilder<'_> {
             people: &people,
             csm_id: csm_id.as_deref(),
             ae_id: ae_id.as_deref(),
+            quiet_since,
         };
         let first_activity = dataset.activities.len();
         timeline.add(rng, dataset, created_at, churned_at.unwrap_or(self.now), &changes, &reasons);
         let updated_at =
             dataset.activities[first_activity..].iter().map(|activity| activity.occurred_at).fold(created_at, Ord::max);
+
+        let signals = SignalSource {
+            business_id: self.business_id,
+            account_id: &account_id,
+            domain: &company.domain,
+            billing_customer_id: billing_customer_id.as_deref(),
+            stage,
+            condition,
+            emails,
+            created_at,
+            quiet_since,
+            renewal_date,
+            churned_at,
+            now: self.now,
+        };
+        signals.add(rng, dataset)?;
 
         dataset.accounts.push(AccountRow {
             id: account_id,
@@ -346,7 +420,7 @@ impl AccountBuilder<'_> {
     }
 }
 
-/// Picks one or two reasons. Low health is left out because sample accounts have no score.
+/// Picks one or two reasons. Low health is left out because only the health job sets it.
 fn risk_reasons(rng: &mut StdRng) -> Vec<AtRiskReason> {
     let candidates: Vec<AtRiskReason> =
         AtRiskReason::ALL.iter().copied().filter(|reason| *reason != AtRiskReason::LowHealth).collect();
@@ -356,6 +430,7 @@ fn risk_reasons(rng: &mut StdRng) -> Vec<AtRiskReason> {
 
 /// Writes one account's timeline: touchpoints that fit the stage the account was in at
 /// the time, a system entry per stage change, and notes that explain at-risk reasons.
+/// Touchpoints fall in the last [`HISTORY_DAYS`] days and none after `quiet_since`.
 struct Timeline<'a> {
     builder: &'a AccountBuilder<'a>,
     account_id: &'a str,
@@ -364,6 +439,8 @@ struct Timeline<'a> {
     people: &'a [String],
     csm_id: Option<&'a str>,
     ae_id: Option<&'a str>,
+    /// The account's latest touchpoint; the health score's usage reads it.
+    quiet_since: NaiveDateTime,
 }
 
 impl Timeline<'_> {
@@ -376,16 +453,21 @@ impl Timeline<'_> {
         changes: &[(Stage, Stage, NaiveDateTime)],
         reasons: &[AtRiskReason],
     ) {
-        let now = self.builder.now;
-        let window = (until - from).num_minutes().max(1);
+        let first = from.max(self.builder.now - Duration::days(HISTORY_DAYS));
+        let last = until.min(self.quiet_since).max(first);
+        let window = (last - first).num_minutes().max(1);
         let age_months = window / (30 * 24 * 60);
         let touchpoints = match changes.len() {
             0 => rng.gen_range(3..=6),
-            _ => rng.gen_range(4..=10) + age_months.min(12),
+            _ => rng.gen_range(3..=6) + age_months.min(12) / 3,
         };
         let mut times: Vec<NaiveDateTime> =
-            (0..touchpoints).map(|_| from + Duration::minutes(rng.gen_range(0..window))).collect();
+            (0..touchpoints).map(|_| first + Duration::minutes(rng.gen_range(0..window))).collect();
         times.sort();
+        // The latest touchpoint is the moment the account went quiet.
+        if let Some(latest) = times.last_mut() {
+            *latest = last;
+        }
 
         // Sales and onboarding steps happen once each and in the order of their list, so a
         // stage's surplus touchpoints are dropped. Later stages draw their recurring
@@ -429,7 +511,7 @@ impl Timeline<'_> {
                 Stage::Expanding => EXPANSION_TEMPLATES,
                 _ => &[],
             };
-            let follow_up_window = (until - *at).num_minutes().max(1);
+            let follow_up_window = (last - *at).num_minutes().max(1);
             let count = rng.gen_range(1..=2);
             for template in follow_ups.choose_multiple(rng, count).copied().collect::<Vec<_>>() {
                 let when = *at + Duration::minutes(rng.gen_range(0..follow_up_window));
@@ -437,7 +519,7 @@ impl Timeline<'_> {
             }
             if *to_stage == Stage::Churned {
                 for (template, offset) in CHURN_TEMPLATES.iter().zip([-rng.gen_range(2..=20), rng.gen_range(1..=5)]) {
-                    let when = (*at + Duration::days(offset)).min(now);
+                    let when = (*at + Duration::days(offset)).min(self.builder.now);
                     self.push(rng, dataset, *template, when, self.csm_id.or(self.ae_id));
                 }
             }
@@ -446,7 +528,7 @@ impl Timeline<'_> {
         }
 
         for reason in reasons {
-            let at = (now - random_duration(rng, 1..=30)).max(from);
+            let at = (last - random_duration(rng, 0..=14)).max(from);
             self.push(rng, dataset, risk_note(*reason), at, self.csm_id.or(self.ae_id));
         }
     }
@@ -459,6 +541,9 @@ impl Timeline<'_> {
         at: NaiveDateTime,
         author: Option<&str>,
     ) {
+        if at > self.quiet_since {
+            return;
+        }
         let contact = self.people.choose(rng).map(String::as_str).unwrap_or("the customer");
         let fill = |text: &str| text.replace("{contact}", contact).replace("{company}", self.company);
         let row = self.row(template.kind, fill(template.subject), template.body.map(fill), at, author);
@@ -498,7 +583,8 @@ mod tests {
         let owners = Owners { csm_ids: vec!["csm".into()], ae_ids: vec!["ae".into()] };
         let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).map(|at| at.naive_utc()).unwrap_or_default();
         let companies = companies(&mut rng, 200);
-        build(&mut rng, "business", companies, &owners, now).unwrap_or_default()
+        let stages = stages(&mut rng, companies.len());
+        build(&mut rng, "business", companies, &stages, &owners, now).unwrap_or_default()
     }
 
     #[test]

@@ -303,3 +303,52 @@ pub(super) fn risk_note(reason: AtRiskReason) -> Template {
         AtRiskReason::Other => entry(Note, "Reorganisation puts the project on hold", None),
     }
 }
+
+/// Subjects of support tickets.
+pub(super) const TICKET_SUBJECTS: &[&str] = &[
+    "CSV export times out for large reports",
+    "Cannot add a new admin user",
+    "Single sign-on login loops back to the sign-in page",
+    "Dashboard numbers differ from the billing report",
+    "Data sync with the CRM stopped overnight",
+    "Invoice shows the wrong number of seats",
+    "Email notifications arrive twice",
+    "Custom field values missing after import",
+    "API requests return 429 during the nightly sync",
+    "Request to change the account owner",
+    "Password reset email never arrives",
+    "Scheduled report was not delivered",
+    "Question about data retention settings",
+    "Mobile app crashes when opening an account",
+    "Timeline entries show the wrong time zone",
+];
+
+/// Product usage events, in the names the product reports them with.
+pub(super) const USAGE_EVENTS: &[&str] =
+    &["user_login", "report_exported", "dashboard_viewed", "account_updated", "integration_synced", "seat_assigned"];
+
+/// Survey comments by the mood of the answer.
+pub(super) const PRAISE_COMMENTS: &[&str] = &[
+    "The reporting saves my team hours every week.",
+    "Support answered within the hour, as always.",
+    "Onboarding our second team was painless.",
+    "Exactly what we needed for renewals.",
+];
+pub(super) const NEUTRAL_COMMENTS: &[&str] = &[
+    "Does the job, but the exports are slow.",
+    "Good product; the mobile app needs work.",
+    "Would like more control over notifications.",
+];
+pub(super) const COMPLAINT_COMMENTS: &[&str] = &[
+    "Too many sync failures this quarter.",
+    "Tickets stay open for weeks.",
+    "Hard to justify the price with our usage.",
+    "We lost data after the last import.",
+];
+
+/// Subscription plans: name and price of one seat a month in cents.
+pub(super) const PLANS: &[(&str, i64)] =
+    &[("Starter", 1_500), ("Growth", 3_000), ("Business", 6_000), ("Enterprise", 9_500)];
+
+/// Billing currencies and how often each is drawn, out of 10.
+pub(super) const CURRENCIES: &[(&str, u32)] = &[("USD", 7), ("EUR", 2), ("GBP", 1)];
