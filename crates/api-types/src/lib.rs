@@ -10,6 +10,7 @@ pub mod custom_fields;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod notifications;
 pub mod patch;
 pub mod proposals;

@@ -11,20 +11,24 @@ use serde::{Deserialize, Serialize};
 pub enum NotificationKind {
     /// The health job flagged an account you manage at risk.
     AccountAtRisk,
+    /// A subscription of an account you manage renews soon.
+    RenewalReminder,
 }
 
 impl NotificationKind {
-    pub const ALL: &'static [NotificationKind] = &[NotificationKind::AccountAtRisk];
+    pub const ALL: &'static [NotificationKind] = &[NotificationKind::AccountAtRisk, NotificationKind::RenewalReminder];
 
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::AccountAtRisk => "account_at_risk",
+            NotificationKind::RenewalReminder => "renewal_reminder",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             NotificationKind::AccountAtRisk => "An account I manage is flagged at risk",
+            NotificationKind::RenewalReminder => "A subscription of an account I manage renews soon",
         }
     }
 }

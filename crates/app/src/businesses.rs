@@ -36,6 +36,8 @@ pub(crate) struct StoredSettings {
     at_risk_threshold: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     uplift_percentage: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reminder_cadence: Option<Vec<u32>>,
     #[serde(flatten)]
     other: Map<String, Value>,
 }
@@ -51,6 +53,8 @@ pub(crate) struct HealthSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RenewalSettings {
     pub uplift_percentage: rust_decimal::Decimal,
+    /// Days before a renewal at which reminders go out, the earliest first.
+    pub reminder_cadence: Vec<u32>,
 }
 
 pub(crate) fn renewal_settings(business: &BusinessRow) -> AppResult<RenewalSettings> {
@@ -59,6 +63,7 @@ pub(crate) fn renewal_settings(business: &BusinessRow) -> AppResult<RenewalSetti
         uplift_percentage: stored
             .uplift_percentage
             .unwrap_or_else(|| rust_decimal::Decimal::from(renewals::DEFAULT_UPLIFT_PERCENTAGE)),
+        reminder_cadence: stored.reminder_cadence.unwrap_or_else(|| renewals::DEFAULT_CADENCE.to_vec()),
     })
 }
 

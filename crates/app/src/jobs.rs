@@ -30,14 +30,17 @@ use crate::App;
 pub enum Job {
     /// Scores every live account and flags those at risk; daily at 07:30 UTC by default.
     HealthSnapshot,
+    /// Reminds CSMs of renewals at the business's cadence; daily at 08:00 UTC by default.
+    RenewalReminders,
 }
 
 impl Job {
-    pub const ALL: &'static [Job] = &[Job::HealthSnapshot];
+    pub const ALL: &'static [Job] = &[Job::HealthSnapshot, Job::RenewalReminders];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::HealthSnapshot => "health-snapshot",
+            Job::RenewalReminders => "renewal-reminders",
         }
     }
 
@@ -205,6 +208,13 @@ impl App {
         }
         run.finished_at = Some(finished);
         queries::finish(&mut connection, &run.id, &run.status, &run.counts, run.error.as_deref(), finished)?;
+        drop(connection);
+        if job == Job::RenewalReminders && run.status == "succeeded" {
+            // The mails are in the outbox already; a failure here leaves them for a retry.
+            if let Err(failure) = self.deliver_mail() {
+                warn!(error = %failure, "delivering the reminder mails failed; they stay in the outbox");
+            }
+        }
         run_view(&run)
     }
 
@@ -225,18 +235,27 @@ impl App {
                 })?;
                 Ok(store::to_json_text(&counts)?)
             }
+            Job::RenewalReminders => {
+                let renewal = crate::businesses::renewal_settings(business)?;
+                let threshold = health_settings(business)?.at_risk_threshold;
+                let mail = &self.config().mail;
+                let counts = store::write_transaction::<_, AppError, _>(connection, |connection| {
+                    crate::renewals::reminders::send_reminders(connection, &scope, as_of, &renewal, threshold, mail)
+                })?;
+                Ok(store::to_json_text(&counts)?)
+            }
         }
     }
 
-    /// Runs the health-snapshot job for the caller's business now. Admin only.
-    pub fn run_health_snapshot(&self, tenant: &Tenant, request: &JobRunRequest) -> AppResult<JobRun> {
+    /// Runs a job for the caller's business now. Admin only.
+    pub fn run_job_now(&self, tenant: &Tenant, job: Job, request: &JobRunRequest) -> AppResult<JobRun> {
         tenant.require_admin()?;
         let mut connection = self.connection()?;
         let business = business_queries::find(&mut connection, &tenant.business_id.to_string())?
             .ok_or_else(|| AppError::not_found("business"))?;
         drop(connection);
         let as_of = request.as_of.unwrap_or_else(|| now().date());
-        self.run_job(&business, Job::HealthSnapshot, as_of, Trigger::Api, Some(tenant.user_id.to_string()))
+        self.run_job(&business, job, as_of, Trigger::Api, Some(tenant.user_id.to_string()))
     }
 
     /// Runs a job for every business, or for the one with `slug`. With `skip_done`, a

@@ -17,6 +17,7 @@ pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod notifications;
 pub mod paging;
 pub mod proposals;
@@ -41,6 +42,7 @@ pub struct AppConfig {
     /// Failed logins from one address within the window before more are refused.
     pub max_failures_per_ip: i64,
     pub throttle_window: chrono::Duration,
+    pub mail: mail::MailSettings,
 }
 
 impl Default for AppConfig {
@@ -50,6 +52,7 @@ impl Default for AppConfig {
             max_failures_per_email: 5,
             max_failures_per_ip: 50,
             throttle_window: chrono::Duration::minutes(15),
+            mail: mail::MailSettings::default(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The renewal pipeline: the entries of a 30, 60 or 90-day window with their stage and
 //! annual revenue, the summary per stage, and the CSV export of the same entries.
 
+pub(crate) mod reminders;
+
 use std::collections::{BTreeMap, HashMap};
 
 use api_types::renewals::{

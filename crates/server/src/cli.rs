@@ -65,8 +65,10 @@ pub enum JobsCommand {
     ///
     /// `health-snapshot` scores every live account for the date and flags those at risk;
     /// a second run for the same date replaces that date's snapshots.
+    /// `renewal-reminders` sends the renewal reminders due on the date, each once, then
+    /// delivers the mail (MANGO_CS_SMTP_URL) or keeps it in the outbox.
     Run {
-        /// The job: health-snapshot.
+        /// The job: health-snapshot or renewal-reminders.
         job: String,
         /// Slug of the one business to run it for.
         #[arg(long)]
@@ -96,6 +98,9 @@ pub struct ServeArgs {
     /// Time of day (HH:MM, UTC) of the daily health snapshot, or `off`.
     #[arg(long, env = "MANGO_CS_HEALTH_SNAPSHOT_AT", default_value = "07:30", value_parser = crate::scheduler::parse_time)]
     pub health_snapshot_at: crate::scheduler::DailyAt,
+    /// Time of day (HH:MM, UTC) of the daily renewal reminders, or `off`.
+    #[arg(long, env = "MANGO_CS_RENEWAL_REMINDERS_AT", default_value = "08:00", value_parser = crate::scheduler::parse_time)]
+    pub renewal_reminders_at: crate::scheduler::DailyAt,
     /// Directory of the built browser app, relative to the working directory;
     /// scripts/build-frontend.sh writes it.
     #[arg(long, env = "MANGO_CS_STATIC_DIR", default_value = "frontend/dist")]
@@ -151,8 +156,9 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum SampleDataCommand {
-    /// Add a user of every role, a few account owners and about 200 accounts with contacts
-    /// and timelines, all marked as sample data, then print the login and an API token.
+    /// Add a user of every role, a few account owners and 200 accounts with contacts,
+    /// timelines, support tickets, survey responses, subscriptions and usage events, all
+    /// marked as sample data, then print the login and an API token.
     ///
     /// Prints `user:` lines, then `password: PASSWORD`, `login: EMAIL / PASSWORD` and
     /// `token: mcs_...` for the sample admin. Running it again on a business that already
@@ -163,10 +169,15 @@ pub enum SampleDataCommand {
         /// in an existing one only the added users and accounts are sample data.
         #[arg(long, default_value = app::sample_data::DEFAULT_SLUG)]
         business: String,
+        /// Number of accounts to add, 1 to 1000000. Each gets about 10 activities, 2 support
+        /// tickets, 2 survey responses and 1 subscription over the last 400 days.
+        #[arg(long, value_name = "N", default_value_t = app::sample_data::DEFAULT_ACCOUNT_COUNT as u32,
+              value_parser = clap::value_parser!(u32).range(1..=app::sample_data::MAX_ACCOUNT_COUNT as i64))]
+        accounts: u32,
     },
     /// Remove exactly what `generate` added and print what was removed.
     ///
-    /// Deletes the sample accounts (with their contacts and activities) and the sample users.
+    /// Deletes the sample accounts (with everything that belongs to them) and the sample users.
     /// A business that `generate` created is deleted as a whole only while it holds nothing
     /// else. Accounts added by people keep existing, without an owner where a sample user
     /// was one. Succeeds when there is nothing to remove.
@@ -194,7 +205,20 @@ fn open(database_url: &str, pool_size: u32) -> anyhow::Result<App> {
     let (pool, backend) = store::connect(database_url, pool_size)
         .with_context(|| "cannot open the database; check DATABASE_URL and that the database server is running")?;
     tracing::info!(backend = backend.name(), "database ready");
-    Ok(App::new(pool, backend, AppConfig::default()))
+    Ok(App::new(pool, backend, AppConfig { mail: mail_settings(), ..AppConfig::default() }))
+}
+
+/// Reads where mail goes from the environment: `MANGO_CS_SMTP_URL` (none keeps mail in
+/// the outbox), `MANGO_CS_MAIL_FROM` and `MANGO_CS_PUBLIC_URL`.
+fn mail_settings() -> app::mail::MailSettings {
+    let defaults = app::mail::MailSettings::default();
+    let read =
+        |name: &str| std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+    app::mail::MailSettings {
+        smtp_url: read("MANGO_CS_SMTP_URL"),
+        from: read("MANGO_CS_MAIL_FROM").unwrap_or(defaults.from),
+        public_url: read("MANGO_CS_PUBLIC_URL").unwrap_or(defaults.public_url),
+    }
 }
 
 /// Turns a service error into one line for the terminal.
@@ -238,8 +262,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if let Err(failure) = app.fail_abandoned_runs() {
                 tracing::warn!(error = %failure, "could not close job runs left by a stopped process");
             }
-            let schedules =
-                args.health_snapshot_at.0.map(|at| (app::jobs::Job::HealthSnapshot, at)).into_iter().collect();
+            let schedules = [
+                (app::jobs::Job::HealthSnapshot, args.health_snapshot_at),
+                (app::jobs::Job::RenewalReminders, args.renewal_reminders_at),
+            ]
+            .into_iter()
+            .filter_map(|(job, at)| at.0.map(|at| (job, at)))
+            .collect();
             crate::serve::serve(app, settings, args.bind, schedules)
         }
         Command::Migrate => {
@@ -272,9 +301,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let created = app.create_token_for_email(&email, &name).map_err(describe)?;
             write_out(&format!("{}\n", created.secret))
         }
-        Command::SampleData(SampleDataCommand::Generate { business }) => {
+        Command::SampleData(SampleDataCommand::Generate { business, accounts }) => {
             let app = open(&cli.database_url, 1)?;
-            let summary = app.generate_sample_data(&business).map_err(describe)?;
+            let summary = app.generate_sample_data(&business, accounts as usize).map_err(describe)?;
             write_out(&summary.to_string())
         }
         Command::Jobs(JobsCommand::Run { job, business, as_of }) => {
@@ -283,7 +312,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("unknown job {job:?}; expected one of: {}", known.join(", "));
             };
             let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            let app = open(&cli.database_url, 2)?;
+            // A run holds three connections at once: the business list, the job lock and the work.
+            let app = open(&cli.database_url, 3)?;
             let runs = app
                 .run_job_for_businesses(job, as_of, business.as_deref(), app::jobs::Trigger::CommandLine, false)
                 .map_err(describe)?;
@@ -339,6 +369,36 @@ impl ServeArgs {
         match Only::try_parse_from(["mango-cs"]) {
             Ok(only) => Ok(only.serve),
             Err(error) => bail!("invalid server settings in the environment: {error}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(["mango-cs"].iter().chain(args))
+    }
+
+    #[test]
+    fn accounts_defaults_to_200() {
+        let cli = parse(&["sample-data", "generate"]).unwrap();
+        let Some(Command::SampleData(SampleDataCommand::Generate { accounts, .. })) = cli.command else {
+            panic!("not a generate command");
+        };
+        assert_eq!(accounts, 200);
+    }
+
+    #[test]
+    fn accounts_outside_range_is_rejected() {
+        for value in ["0", "1000001", "-5", "many"] {
+            let argument = format!("--accounts={value}");
+            let error = parse(&["sample-data", "generate", &argument]).unwrap_err().to_string();
+            assert!(error.contains("--accounts"), "{value}: {error}");
+        }
+        for value in ["1", "1000000"] {
+            assert!(parse(&["sample-data", "generate", "--accounts", value]).is_ok(), "{value}");
         }
     }
 }

@@ -64,6 +64,28 @@ pub fn start(app: App, job: Job, time: NaiveTime) {
     });
 }
 
+/// Seconds between deliveries of due mail, which also retries failed ones.
+const MAIL_INTERVAL_SECS: u64 = 30;
+
+/// Starts the loop that delivers due mail, when an SMTP server is configured.
+pub fn start_mail(app: App) {
+    if app.config().mail.smtp_url.is_none() {
+        info!("no MANGO_CS_SMTP_URL: mail stays in the outbox for admins to read");
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        loop {
+            actix_web::rt::time::sleep(Duration::from_secs(MAIL_INTERVAL_SECS)).await;
+            let app = app.clone();
+            match actix_web::web::block(move || app.deliver_mail()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(failure)) => warn!(error = %failure, "mail delivery could not run"),
+                Err(failure) => error!(error = %failure, "mail delivery thread failed"),
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

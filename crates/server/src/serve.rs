@@ -23,6 +23,7 @@ pub fn serve(
         for (job, at) in schedules {
             crate::scheduler::start(app.clone(), job, at);
         }
+        crate::scheduler::start_mail(app.clone());
         let server =
             HttpServer::new(move || build_http_app!(app.clone(), settings.clone())).bind(bind).with_context(|| {
                 format!("cannot listen on {bind}; is another process using it? Set --bind or MANGO_CS_BIND")

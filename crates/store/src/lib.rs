@@ -14,6 +14,7 @@ pub mod custom_fields;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod notifications;
 pub mod proposals;
 pub mod renewals;

@@ -117,6 +117,7 @@ diesel::table! {
         occurred_at -> Timestamp,
         author_id -> Nullable<Text>,
         created_at -> Timestamp,
+        dedupe_key -> Nullable<Text>,
     }
 }
 
@@ -292,6 +293,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        business_id -> Text,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> businesses (business_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -323,4 +342,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_preferences,
     proposals,
+    mail_outbox,
 );

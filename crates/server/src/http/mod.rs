@@ -85,6 +85,8 @@ pub fn configure(app: App, settings: ServerSettings) -> impl FnOnce(&mut web::Se
             .service(routes::health_scores::dashboard)
             .service(routes::jobs::run_health_snapshot)
             .service(routes::jobs::list_runs)
+            .service(routes::jobs::run_renewal_reminders)
+            .service(routes::jobs::list_outbox)
             .service(routes::notifications::list)
             .service(routes::notifications::mark_all_read)
             .service(routes::notifications::read_preferences)

@@ -66,6 +66,8 @@ use crate::http::routes::{
         health_scores::dashboard,
         jobs::run_health_snapshot,
         jobs::list_runs,
+        jobs::run_renewal_reminders,
+        jobs::list_outbox,
         notifications::list,
         notifications::mark_all_read,
         notifications::read_preferences,

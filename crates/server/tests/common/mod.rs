@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -74,6 +76,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(database: TestDatabase) -> Self {
+        Self::start_with_env(database, &[])
+    }
+
+    /// Starts the server with extra environment variables, such as an SMTP server.
+    pub fn start_with_env(database: TestDatabase, env: &[(&str, &str)]) -> Self {
         let app = open_app(database.url());
         let mut process = Command::new(env!("CARGO_BIN_EXE_mango-cs"))
             .args(["serve", "--bind", "127.0.0.1:0", "--pool-size", "4"])
@@ -81,6 +88,8 @@ impl TestServer {
             .env("RUST_LOG", "warn")
             // Jobs run only when a test asks, never on the clock.
             .env("MANGO_CS_HEALTH_SNAPSHOT_AT", "off")
+            .env("MANGO_CS_RENEWAL_REMINDERS_AT", "off")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
