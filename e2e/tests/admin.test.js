@@ -33,10 +33,10 @@ test('add user, change role, deactivate', async () => {
 
     await row.getByRole('button', { name: 'Set password' }).click();
     await row.getByLabel('New password for Nina New').fill('too short');
-    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('A password needs at least 12 characters.').waitFor();
     await row.getByLabel('New password for Nina New').fill('a brand new password');
-    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Nina New has a new password and was signed out everywhere.').waitFor();
     const signIn = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
@@ -136,12 +136,12 @@ test('allowed roles lock out managers', async () => {
     await openAsAdmin(page, '/admin/settings');
     const admin = page.getByRole('checkbox', { name: /^Admin Manager access/ });
     await admin.uncheck();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     assert.match(await page.locator('#settings-allowed-roles-error').innerText(), /Keep Admin allowed/);
     await admin.check();
 
     await page.getByRole('checkbox', { name: /^Manager / }).uncheck();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved the allowed roles.').waitFor();
     await screenshot(page, 'admin-settings');
 

@@ -11,8 +11,8 @@ test('sign in and sign out', async () => {
     await screenshot(page, 'login');
 
     await signIn(page);
-    await page.waitForURL('**/accounts');
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await page.waitForURL('**/dashboard');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     const userBox = page.locator('.user-box');
     assert.match(await userBox.innerText(), /Ada Admin\s*Admin/);
 
@@ -22,7 +22,7 @@ test('sign in and sign out', async () => {
 
     // The session is gone on the server too.
     await page.goto('/accounts');
-    await page.waitForURL('**/login');
+    await page.waitForURL(/\/login\?next=\/accounts$/);
     assert.deepEqual(errors, []);
   });
 });

@@ -90,6 +90,8 @@ pub fn alert_for(error: &ApiError, action: &str) -> Alert {
             },
         ),
         404 => (Severity::Error, "Not found".to_owned(), "It may have been deleted, or the link is wrong.".to_owned()),
+        // A busy job is no failure: the run going on does the same work.
+        409 if problem.code == "job_running" => (Severity::Warning, "Already running".to_owned(), detail),
         409 => (Severity::Error, format!("Could not {action}"), detail),
         422 => (
             Severity::Error,
@@ -178,6 +180,16 @@ mod tests {
         let alert = alert_for(&problem(409, "domain_taken", "another account uses acme.com"), "save the account");
         assert_eq!(alert.title, "Could not save the account");
         assert_eq!(alert.detail, "Another account uses acme.com.");
+    }
+
+    #[test]
+    fn busy_job_is_a_warning() {
+        let error =
+            problem(409, "job_running", "health-snapshot is already running for this business; wait for it to finish");
+        let alert = alert_for(&error, "run the health snapshot");
+        assert_eq!(alert.severity, Severity::Warning);
+        assert_eq!(alert.title, "Already running");
+        assert_eq!(alert.detail, "Health-snapshot is already running for this business; wait for it to finish.");
     }
 
     #[test]

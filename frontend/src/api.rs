@@ -13,7 +13,12 @@ use api_types::accounts::{
 };
 use api_types::auth::{LoginRequest, Session};
 use api_types::custom_fields::{CustomField, CustomFieldCreate, CustomFieldReorder, CustomFieldUpdate};
+use api_types::health::{AccountHealth, Dashboard, DashboardParams, HealthHistory, HealthHistoryParams};
 use api_types::imports::{ImportPreview, ImportPreviewParams, ImportResult};
+use api_types::jobs::{JobRun, JobRunListParams};
+use api_types::notifications::{
+    MarkedRead, Notification, NotificationListParams, NotificationPage, NotificationPreferences,
+};
 use api_types::users::{
     ApiToken, ApiTokenCreate, ApiTokenCreated, BusinessSettings, BusinessSettingsUpdate, User, UserCreate, UserUpdate,
 };
@@ -324,6 +329,56 @@ pub async fn reorder_custom_fields(body: &CustomFieldReorder) -> Result<Vec<Cust
 
 pub async fn delete_custom_field(id: CustomFieldId) -> Result<(), ApiError> {
     send("DELETE", &format!("/api/v1/custom-fields/{id}"), Body::Empty).await.map(|_| ())
+}
+
+// Health scores and jobs.
+
+pub async fn dashboard(params: &DashboardParams) -> Result<Dashboard, ApiError> {
+    get(&format!("/api/v1/dashboard{}", query_string(params))).await
+}
+
+/// Returns the latest health snapshot of an account; 404 also when the job has not scored
+/// the account yet.
+pub async fn account_health(id: AccountId) -> Result<AccountHealth, ApiError> {
+    get(&format!("/api/v1/accounts/{id}/health")).await
+}
+
+pub async fn account_health_history(id: AccountId, params: &HealthHistoryParams) -> Result<HealthHistory, ApiError> {
+    get(&format!("/api/v1/accounts/{id}/health/history{}", query_string(params))).await
+}
+
+/// Runs the health-snapshot job for today and returns the finished run; 409 `job_running`
+/// while another run of it is going.
+pub async fn run_health_snapshot() -> Result<JobRun, ApiError> {
+    decode(&send("POST", "/api/v1/jobs/health-snapshot/runs", Body::Empty).await?)
+}
+
+pub async fn job_runs(params: &JobRunListParams) -> Result<Page<JobRun>, ApiError> {
+    get(&format!("/api/v1/jobs/runs{}", query_string(params))).await
+}
+
+// Notifications.
+
+pub async fn notifications(params: &NotificationListParams) -> Result<NotificationPage, ApiError> {
+    get(&format!("/api/v1/notifications{}", query_string(params))).await
+}
+
+pub async fn mark_notification_read(id: &str) -> Result<Notification, ApiError> {
+    decode(&send("POST", &format!("/api/v1/notifications/{id}/read"), Body::Empty).await?)
+}
+
+pub async fn mark_all_notifications_read() -> Result<MarkedRead, ApiError> {
+    decode(&send("POST", "/api/v1/notifications/read-all", Body::Empty).await?)
+}
+
+pub async fn notification_preferences() -> Result<NotificationPreferences, ApiError> {
+    get("/api/v1/notifications/preferences").await
+}
+
+pub async fn update_notification_preferences(
+    body: &NotificationPreferences,
+) -> Result<NotificationPreferences, ApiError> {
+    write("PUT", "/api/v1/notifications/preferences", body).await
 }
 
 #[cfg(test)]

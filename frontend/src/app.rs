@@ -1,5 +1,5 @@
 //! The root component: session bootstrap, the route table and the app shell (navigation,
-//! the signed-in user, notifications).
+//! the signed-in user, the notification bell and the on-screen messages).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,6 +9,7 @@ use leptos_router::{path, NavigateOptions};
 
 use crate::alerts::Severity;
 use crate::api;
+use crate::bell::NotificationBell;
 use crate::components::{Loading, RoleBadge};
 use crate::notify::{use_notifier, Notifier};
 use crate::pages;
@@ -42,14 +43,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("/") view=|| view! { <Redirect path=redirect::HOME/> }/>
+                        <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
                         <Route path=path!("/accounts") view=pages::accounts::AccountsPage/>
                         <Route path=path!("/accounts/new") view=pages::account_new::NewAccountPage/>
                         <Route path=path!("/accounts/:id") view=pages::account_detail::AccountPage/>
                         <Route path=path!("/import") view=pages::import::ImportPage/>
                         <Route path=path!("/tokens") view=pages::admin_tokens::TokensPage/>
+                        <Route path=path!("/notifications/preferences") view=pages::notification_preferences::NotificationPreferencesPage/>
                         <Route path=path!("/admin/users") view=|| view! { <AdminOnly><pages::admin_users::UsersPage/></AdminOnly> }/>
                         <Route path=path!("/admin/custom-fields") view=|| view! { <AdminOnly><pages::admin_fields::CustomFieldsPage/></AdminOnly> }/>
                         <Route path=path!("/admin/settings") view=|| view! { <AdminOnly><pages::admin_settings::SettingsPage/></AdminOnly> }/>
+                        <Route path=path!("/admin/jobs") view=|| view! { <AdminOnly><pages::admin_jobs::JobsPage/></AdminOnly> }/>
                         <Route path=path!("/*any") view=pages::not_found::NotFound/>
                     </ParentRoute>
                 </Routes>
@@ -102,11 +106,12 @@ fn SideNav() -> impl IntoView {
     let auth = use_auth();
     view! {
         <nav class="sidenav" aria-label="Main">
-            <A href="/accounts" {..} class="brand">
+            <A href="/dashboard" {..} class="brand">
                 <span class="brand-mark" aria-hidden="true"></span>
                 <span>"Mango CS"</span>
             </A>
             <ul class="nav-list">
+                <li><A href="/dashboard">"Dashboard"</A></li>
                 <li><A href="/accounts">"Accounts"</A></li>
                 <li><A href="/import">"Import"</A></li>
                 <li><A href="/tokens">"API tokens"</A></li>
@@ -117,6 +122,7 @@ fn SideNav() -> impl IntoView {
                     <li><A href="/admin/users">"Users"</A></li>
                     <li><A href="/admin/custom-fields">"Custom fields"</A></li>
                     <li><A href="/admin/settings">"Settings"</A></li>
+                    <li><A href="/admin/jobs">"Jobs"</A></li>
                 </ul>
             </Show>
         </nav>
@@ -128,7 +134,6 @@ fn TopBar() -> impl IntoView {
     let auth = use_auth();
     let notifier = use_notifier();
     let navigate = use_navigate();
-    let bell_open = RwSignal::new(false);
     let signing_out = RwSignal::new(false);
 
     let sign_out = move |_| {
@@ -145,59 +150,13 @@ fn TopBar() -> impl IntoView {
         });
     };
 
-    let toggle_bell = move |_| {
-        bell_open.update(|open| *open = !*open);
-        notifier.unread.set(0);
-    };
-
     view! {
         <header class="topbar">
             <span class="business-name">
                 {move || auth.session.with(|session| session.as_ref().map(|session| session.business.name.clone()))}
             </span>
             <div class="topbar-right">
-                <div
-                    class="bell"
-                    on:keydown=move |event| {
-                        if event.key() == "Escape" {
-                            bell_open.set(false);
-                        }
-                    }
-                >
-                    <button
-                        type="button"
-                        class="icon-button"
-                        aria-haspopup="true"
-                        aria-expanded=move || bell_open.get().to_string()
-                        aria-controls="notification-list"
-                        on:click=toggle_bell
-                    >
-                        <span class="bell-icon" aria-hidden="true"></span>
-                        <span class="visually-hidden">"Notifications"</span>
-                        {move || {
-                            let unread = notifier.unread.get();
-                            (unread > 0).then(|| view! { <span class="bell-count">{unread}</span> })
-                        }}
-                    </button>
-                    <Show when=move || bell_open.get()>
-                        <div class="bell-panel" id="notification-list">
-                            <p class="bell-heading">"Notifications"</p>
-                            {move || {
-                                let history = notifier.history();
-                                if history.is_empty() {
-                                    view! { <p class="muted">"Nothing yet. Messages about your changes appear here."</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul>
-                                            {history.into_iter().map(|notice| view! { <li>{notice.text}</li> }).collect_view()}
-                                        </ul>
-                                    }
-                                    .into_any()
-                                }
-                            }}
-                        </div>
-                    </Show>
-                </div>
+                <NotificationBell/>
                 {move || {
                     auth.session.get().map(|session| {
                         view! {
@@ -216,7 +175,7 @@ fn TopBar() -> impl IntoView {
     }
 }
 
-/// Renders the on-screen stack of recent notifications.
+/// Renders the on-screen stack of recent messages about finished actions.
 #[component]
 fn NoticeStack() -> impl IntoView {
     let notifier = use_notifier();

@@ -2,10 +2,11 @@
 //! badges, and the loading, empty and error states.
 
 use crm_core::{AtRiskReason, Role, Stage};
+use health::HealthBand;
 use leptos::prelude::*;
 
 use crate::alerts::{Alert, FieldErrors, Severity};
-use crate::labels;
+use crate::{health_labels, labels};
 
 fn severity_class(severity: Severity) -> &'static str {
     match severity {
@@ -207,20 +208,14 @@ pub fn RiskBadge(reasons: Vec<AtRiskReason>) -> impl IntoView {
     view! { <span class="badge badge-risk" title=title.clone() aria-label=title>"At risk"</span> }
 }
 
-/// Renders the 0–100 health score coloured by band, or a dash until it is computed.
+/// Renders the 0–100 health score coloured by its band, or a dash until it is computed.
 #[component]
 pub fn HealthBadge(score: Option<i32>) -> impl IntoView {
     match score {
         None => view! { <span class="muted" title="Not computed yet">"—"</span> }.into_any(),
         Some(score) => {
-            let class = if score >= 70 {
-                "health health-good"
-            } else if score >= 50 {
-                "health health-fair"
-            } else {
-                "health health-poor"
-            };
-            view! { <span class=class>{score}</span> }.into_any()
+            let band = HealthBand::of(Some(score));
+            view! { <span class=health_labels::band_class(band) title=band.label()>{score}</span> }.into_any()
         }
     }
 }
@@ -266,6 +261,35 @@ pub fn ErrorState(alert: Alert, #[prop(into)] retry: Callback<()>) -> impl IntoV
             <AlertBox alert=alert/>
             <button type="button" class="button" on:click=move |_| retry.run(())>"Try again"</button>
         </div>
+    }
+}
+
+/// Renders the paging row under a list: "first–last of total" and Previous and Next
+/// buttons that call `go` with the 1-based page number to show.
+#[component]
+pub fn Pager(
+    /// The 1-based page shown.
+    page: u32,
+    page_count: u32,
+    /// 1-based positions of the first and last item shown.
+    first: i64,
+    last: i64,
+    total: i64,
+    go: Callback<u32>,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="pager-summary">{format!("{first}–{last} of {total}")}</span>
+            <div class="pager-buttons">
+                <button type="button" class="button" disabled={page <= 1} on:click=move |_| go.run(page - 1)>
+                    "Previous"
+                </button>
+                <span class="pager-page">{format!("Page {page} of {page_count}")}</span>
+                <button type="button" class="button" disabled={page >= page_count} on:click=move |_| go.run(page + 1)>
+                    "Next"
+                </button>
+            </div>
+        </nav>
     }
 }
 

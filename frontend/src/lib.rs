@@ -1,16 +1,21 @@
 //! The Mango CS browser app: a Leptos single-page app that talks only to `/api/v1`.
 //!
-//! Modules without Leptos views (`account_draft`, `alerts`, `csv_preview`, `forms`,
-//! `labels`, `list_query`, `redirect`) hold the state logic and are unit-tested
-//! natively with `cargo test`.
+//! Modules without Leptos views (`account_draft`, `alerts`, `chart_geometry`,
+//! `csv_preview`, `forms`, `health_labels`, `health_settings`, `labels`, `list_query`,
+//! `redirect`) hold the state logic and are unit-tested natively with `cargo test`.
 
 pub mod account_draft;
 pub mod alerts;
 pub mod api;
 pub mod app;
+pub mod bell;
+pub mod chart_geometry;
+pub mod charts;
 pub mod components;
 pub mod csv_preview;
 pub mod forms;
+pub mod health_labels;
+pub mod health_settings;
 pub mod labels;
 pub mod list_query;
 pub mod notify;

@@ -1,13 +1,13 @@
-//! Notifications: short messages about finished actions, shown in the app shell's
-//! notification area and kept in the bell's list for this browser session.
+//! Short on-screen messages about finished actions, shown in the app shell's message
+//! area for a few seconds. The notifications the server stores are in `bell`.
 
 use leptos::prelude::*;
 
 use crate::alerts::Severity;
 
-/// How long a notification stays on screen, in milliseconds.
+/// How long a message stays on screen, in milliseconds.
 const SHOW_FOR_MS: u64 = 6_000;
-/// Most notifications the bell keeps.
+/// Most messages kept, shown or hidden.
 const HISTORY_LIMIT: usize = 20;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,18 +19,16 @@ pub struct Notice {
     pub visible: bool,
 }
 
-/// The notifications of this browser session, newest first.
+/// The messages of this browser session, newest first.
 #[derive(Clone, Copy)]
 pub struct Notifier {
     notices: RwSignal<Vec<Notice>>,
     next_id: StoredValue<u64>,
-    /// Notices the user has not seen in the bell's list yet.
-    pub unread: RwSignal<usize>,
 }
 
 impl Notifier {
     pub fn new() -> Self {
-        Notifier { notices: RwSignal::new(Vec::new()), next_id: StoredValue::new(1), unread: RwSignal::new(0) }
+        Notifier { notices: RwSignal::new(Vec::new()), next_id: StoredValue::new(1) }
     }
 
     pub fn success(&self, text: impl Into<String>) {
@@ -52,23 +50,18 @@ impl Notifier {
             notices.insert(0, Notice { id, severity, text, visible: true });
             notices.truncate(HISTORY_LIMIT);
         });
-        self.unread.update(|unread| *unread += 1);
 
         let notices = self.notices;
         set_timeout(move || notices.update(|notices| hide(notices, id)), std::time::Duration::from_millis(SHOW_FOR_MS));
     }
 
-    /// Takes a notice off the screen; it stays in the bell's list.
+    /// Takes a notice off the screen.
     pub fn dismiss(&self, id: u64) {
         self.notices.update(|notices| hide(notices, id));
     }
 
     pub fn visible(&self) -> Vec<Notice> {
         self.notices.with(|notices| notices.iter().filter(|notice| notice.visible).cloned().collect())
-    }
-
-    pub fn history(&self) -> Vec<Notice> {
-        self.notices.get()
     }
 }
 

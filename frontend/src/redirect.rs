@@ -1,7 +1,7 @@
 //! Where to send the user after signing in: back to the page they were on.
 
 /// The page shown after sign-in when no other page was requested.
-pub const HOME: &str = "/accounts";
+pub const HOME: &str = "/dashboard";
 
 /// Returns the in-app path to open after sign-in. `next` comes from the login page's query
 /// string, so anything that is not a path on this site (`//host`, `https:`, `/\host`) is
@@ -71,7 +71,8 @@ mod tests {
 
     #[test]
     fn login_url_skips_home() {
-        assert_eq!(login_url("/accounts"), "/login");
+        assert_eq!(login_url("/dashboard"), "/login");
         assert_eq!(login_url("/"), "/login");
+        assert_eq!(login_url("/accounts"), "/login?next=/accounts");
     }
 }

@@ -1,5 +1,5 @@
-//! One account: its header (name, domain, stage, risk, owners, renewal), the edit form,
-//! its contacts and its activity timeline.
+//! One account: its header (name, domain, stage, risk, owners, renewal), its health, the
+//! edit form, its contacts and its activity timeline.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,7 @@ use crate::forms;
 use crate::labels;
 use crate::notify::use_notifier;
 use crate::pages::account_form::AccountForm;
+use crate::pages::account_health::HealthCard;
 use crate::pages::contacts::ContactsCard;
 use crate::pages::not_found::NotFound;
 use crate::pages::timeline::TimelineCard;
@@ -91,6 +92,7 @@ fn AccountView(loaded: Loaded) -> impl IntoView {
     view! {
         <p class="breadcrumb"><A href="/accounts">"Accounts"</A>" / "{move || account.with(|account| account.name.clone())}</p>
         <AccountHeader account=account editing=editing/>
+        <HealthCard account_id=account_id/>
         <section class="card" aria-labelledby="account-details-title">
             <div class="card-header">
                 <h2 id="account-details-title">{move || if editing.get() { "Edit details" } else { "Details" }}</h2>

@@ -16,7 +16,7 @@ use leptos_router::NavigateOptions;
 
 use crate::alerts::alert_for;
 use crate::api::{self, ApiError};
-use crate::components::{EmptyState, ErrorState, HealthBadge, Loading, PageHeader, RiskBadge, StageBadge};
+use crate::components::{EmptyState, ErrorState, HealthBadge, Loading, PageHeader, Pager, RiskBadge, StageBadge};
 use crate::labels;
 use crate::list_query::{ListQuery, PAGE_SIZE};
 
@@ -40,13 +40,7 @@ pub fn AccountsPage() -> impl IntoView {
     });
     let refreshing = RwSignal::new(false);
 
-    // `None` until the users have loaded.
-    let user_names = Memo::new(move |_| {
-        users
-            .get()
-            .and_then(Result::ok)
-            .map(|users| users.into_iter().map(|user| (user.id, user.name)).collect::<HashMap<UserId, String>>())
-    });
+    let user_names = user_names(users);
 
     view! {
         <PageHeader title="Accounts" subtitle="Your book of business: search, filter and open an account.">
@@ -75,6 +69,28 @@ pub fn AccountsPage() -> impl IntoView {
                 }}
             </Transition>
         </section>
+    }
+}
+
+/// Names of the assignable users by id, for the CSM column; `None` until they have loaded.
+pub(crate) fn user_names(users: LocalResource<Result<Vec<User>, ApiError>>) -> Memo<Option<HashMap<UserId, String>>> {
+    Memo::new(move |_| {
+        users
+            .get()
+            .and_then(Result::ok)
+            .map(|users| users.into_iter().map(|user| (user.id, user.name)).collect::<HashMap<UserId, String>>())
+    })
+}
+
+/// Returns the CSM's name for a list cell as a reactive closure, because the users may load
+/// after the list.
+pub(crate) fn csm_name(
+    csm_id: Option<UserId>,
+    user_names: Memo<Option<HashMap<UserId, String>>>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    move || match (csm_id, user_names.get()) {
+        (None, _) | (Some(_), None) => "—".to_owned(),
+        (Some(id), Some(names)) => names.get(&id).cloned().unwrap_or_else(|| "Inactive user".to_owned()),
     }
 }
 
@@ -265,12 +281,7 @@ fn AccountTable(
         .items
         .into_iter()
         .map(|account| {
-            let csm_id = account.csm_id;
-            // The users may load after the accounts, so the name is looked up reactively.
-            let csm = move || match (csm_id, user_names.get()) {
-                (None, _) | (Some(_), None) => "—".to_owned(),
-                (Some(id), Some(names)) => names.get(&id).cloned().unwrap_or_else(|| "Inactive user".to_owned()),
-            };
+            let csm = csm_name(account.csm_id, user_names);
             let renewal = account.renewal_date.map(|date| {
                 let relative = labels::days_from(today, date);
                 view! { <span title=relative>{labels::date(date)}</span> }
@@ -310,28 +321,14 @@ fn AccountTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="pager-summary">{format!("{first}–{last} of {}", page.total)}</span>
-            <div class="pager-buttons">
-                <button
-                    type="button"
-                    class="button"
-                    disabled={current_page <= 1}
-                    on:click=move |_| go.run(view_query.get_untracked().with_page(current_page - 1))
-                >
-                    "Previous"
-                </button>
-                <span class="pager-page">{format!("Page {current_page} of {page_count}")}</span>
-                <button
-                    type="button"
-                    class="button"
-                    disabled={current_page >= page_count}
-                    on:click=move |_| go.run(view_query.get_untracked().with_page(current_page + 1))
-                >
-                    "Next"
-                </button>
-            </div>
-        </nav>
+        <Pager
+            page=current_page
+            page_count=page_count
+            first=first
+            last=last
+            total=page.total
+            go=Callback::new(move |page| go.run(view_query.get_untracked().with_page(page)))
+        />
     }
     .into_any()
 }

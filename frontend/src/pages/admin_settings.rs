@@ -1,4 +1,5 @@
-//! Business settings: which roles may sign in to the app.
+//! Business settings: which roles may sign in to the app, and how the health score is
+//! weighted and when it flags an account at risk.
 
 use api_types::users::{BusinessSettings, BusinessSettingsUpdate};
 use crm_core::Role;
@@ -8,7 +9,8 @@ use leptos::task::spawn_local;
 
 use crate::alerts::{alert_for, field_errors, Alert, FieldErrors};
 use crate::api;
-use crate::components::{AlertSlot, ErrorState, FieldMessage, Loading, PageHeader};
+use crate::components::{focus_first_invalid, AlertSlot, ErrorState, FieldMessage, Loading, PageHeader, TextField};
+use crate::health_settings::{self, HealthSettingsDraft};
 use crate::labels;
 use crate::notify::use_notifier;
 use crate::session::use_auth;
@@ -32,7 +34,11 @@ pub fn SettingsPage() -> impl IntoView {
                 settings
                     .get()
                     .map(|result| match result {
-                        Ok(current) => view! { <AllowedRolesForm current=current/> }.into_any(),
+                        Ok(current) => view! {
+                            <AllowedRolesForm current=current.clone()/>
+                            <HealthSettingsForm current=current/>
+                        }
+                        .into_any(),
                         Err(error) => view! {
                             <ErrorState alert=alert_for(&error, "load settings") retry=move || settings.refetch()/>
                         }
@@ -69,7 +75,12 @@ fn AllowedRolesForm(current: BusinessSettings) -> impl IntoView {
         alert.set(None);
         pending.set(true);
         spawn_local(async move {
-            match api::update_settings(&BusinessSettingsUpdate { allowed_roles: Some(roles) }).await {
+            match api::update_settings(&BusinessSettingsUpdate {
+                allowed_roles: Some(roles),
+                ..BusinessSettingsUpdate::default()
+            })
+            .await
+            {
                 Ok(saved) => {
                     allowed.set(saved.allowed_roles);
                     notifier.success("Saved the allowed roles.");
@@ -125,6 +136,103 @@ fn AllowedRolesForm(current: BusinessSettings) -> impl IntoView {
                     <FieldMessage errors=errors field="allowed_roles" id="settings-allowed-roles"/>
                 </fieldset>
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>"Save"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn HealthSettingsForm(current: BusinessSettings) -> impl IntoView {
+    let notifier = use_notifier();
+    let initial = HealthSettingsDraft::from_settings(&current);
+    let usage = RwSignal::new(initial.usage);
+    let support = RwSignal::new(initial.support);
+    let sentiment = RwSignal::new(initial.sentiment);
+    let contract_risk = RwSignal::new(initial.contract_risk);
+    let threshold = RwSignal::new(initial.threshold);
+    let errors = RwSignal::new(FieldErrors::new());
+    let alert = RwSignal::new(None::<Alert>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let draft = HealthSettingsDraft {
+            usage: usage.get_untracked(),
+            support: support.get_untracked(),
+            sentiment: sentiment.get_untracked(),
+            contract_risk: contract_risk.get_untracked(),
+            threshold: threshold.get_untracked(),
+        };
+        let update = match draft.to_update() {
+            Ok(update) => update,
+            Err(found) => {
+                errors.set(found);
+                focus_first_invalid();
+                return;
+            }
+        };
+        errors.set(FieldErrors::new());
+        alert.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            match api::update_settings(&update).await {
+                Ok(saved) => {
+                    let saved = HealthSettingsDraft::from_settings(&saved);
+                    usage.set(saved.usage);
+                    support.set(saved.support);
+                    sentiment.set(saved.sentiment);
+                    contract_risk.set(saved.contract_risk);
+                    threshold.set(saved.threshold);
+                    notifier.success("Saved the health settings. The next health snapshot uses them.");
+                }
+                Err(error) => {
+                    errors.set(field_errors(&error));
+                    focus_first_invalid();
+                    alert.set(Some(alert_for(&error, "save the health settings")));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    let weight = |field: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! { <TextField form="settings" field=field label=label value=value errors=errors input_type="number" required=true/> }
+    };
+
+    view! {
+        <section class="card" aria-labelledby="health-settings-title">
+            <div class="card-header">
+                <div>
+                    <h2 id="health-settings-title">"Health score"</h2>
+                    <p>"How much each component counts, and the score at or under which an account is flagged at risk."</p>
+                </div>
+            </div>
+            <AlertSlot alert=alert/>
+            <form on:submit=submit novalidate=true>
+                <fieldset aria-describedby="settings-health-weights-error">
+                    <legend>"Weights, 0 to 100 each"</legend>
+                    <p class="field-hint">"Components without input are left out, and the others count in proportion to their weights."</p>
+                    <div class="form-grid form-grid-four">
+                        {weight(health_settings::USAGE, "Usage", usage)}
+                        {weight(health_settings::SUPPORT, "Support", support)}
+                        {weight(health_settings::SENTIMENT, "Sentiment", sentiment)}
+                        {weight(health_settings::CONTRACT_RISK, "Contract risk", contract_risk)}
+                    </div>
+                    <FieldMessage errors=errors field=health_settings::WEIGHTS id="settings-health-weights"/>
+                </fieldset>
+                <div class="form-grid">
+                    <TextField
+                        form="settings"
+                        field=health_settings::THRESHOLD
+                        label="At-risk threshold"
+                        value=threshold
+                        errors=errors
+                        input_type="number"
+                        required=true
+                        hint="A live account whose score is at or under this number is flagged at risk."
+                    />
+                </div>
+                <button type="submit" class="button button-primary" disabled=move || pending.get()>"Save health settings"</button>
             </form>
         </section>
     }

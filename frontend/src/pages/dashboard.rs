@@ -1,0 +1,201 @@
+//! The dashboard: how the live accounts spread over the health bands, and the accounts at
+//! risk, lowest score first. The page number is kept in the address.
+
+use std::collections::HashMap;
+
+use api_types::health::{AtRiskAccount, Dashboard, DashboardParams};
+use crm_core::UserId;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::alerts::alert_for;
+use crate::api;
+use crate::charts::{BarChart, BarDatum};
+use crate::components::{EmptyState, ErrorState, HealthBadge, Loading, PageHeader, Pager, StageBadge};
+use crate::health_labels;
+use crate::labels;
+use crate::list_query::{ListQuery, PAGE_SIZE};
+use crate::pages::accounts::{csm_name, user_names};
+
+/// Returns the in-app address of one page of the dashboard.
+fn page_url(page: u32) -> String {
+    if page <= 1 {
+        "/dashboard".to_owned()
+    } else {
+        format!("/dashboard?page={page}")
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let navigate = use_navigate();
+    let page = Memo::new(move |_| {
+        query_map
+            .with(|map| map.get("page"))
+            .and_then(|page| page.parse::<u32>().ok())
+            .filter(|page| *page >= 1)
+            .unwrap_or(1)
+    });
+    let go = Callback::new(move |page: u32| {
+        navigate(&page_url(page), NavigateOptions { scroll: false, ..NavigateOptions::default() });
+    });
+
+    let users = LocalResource::new(api::assignable_users);
+    let user_names = user_names(users);
+    let dashboard = LocalResource::new(move || {
+        let offset = i64::from(page.get() - 1) * PAGE_SIZE;
+        async move { api::dashboard(&DashboardParams { limit: Some(PAGE_SIZE), offset: Some(offset) }).await }
+    });
+    let refreshing = RwSignal::new(false);
+
+    view! {
+        <PageHeader title="Dashboard" subtitle="Health across your book of business and the accounts that need attention."/>
+        <div aria-busy=move || refreshing.get().to_string()>
+            <Transition fallback=|| view! { <Loading text="Loading the dashboard…"/> } set_pending=refreshing.write_only()>
+                {move || {
+                    dashboard
+                        .get()
+                        .map(|result| match result {
+                            Ok(dashboard) => view! {
+                                <Distribution dashboard=dashboard.clone()/>
+                                <AtRiskList dashboard=dashboard page=page.get_untracked() go=go user_names=user_names/>
+                            }
+                            .into_any(),
+                            Err(error) => view! {
+                                <ErrorState alert=alert_for(&error, "load the dashboard") retry=move || dashboard.refetch()/>
+                            }
+                            .into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Distribution(dashboard: Dashboard) -> impl IntoView {
+    let live: i64 = dashboard.distribution.iter().map(|band| band.count).sum();
+    let data = dashboard
+        .distribution
+        .into_iter()
+        .map(|band| BarDatum {
+            key: health_labels::band_key(band.band).to_owned(),
+            label: band.label,
+            count: band.count,
+            class: health_labels::band_class(band.band),
+        })
+        .collect::<Vec<_>>();
+
+    view! {
+        <section class="card" aria-labelledby="distribution-title">
+            <div class="card-header">
+                <div>
+                    <h2 id="distribution-title">"Health distribution"</h2>
+                    <p>
+                        {format!("{live} accounts that have not churned, by latest score: ")}
+                        "Healthy 75+, OK 50–74, At risk 25–49, Critical under 25, Unknown without a score."
+                    </p>
+                </div>
+            </div>
+            <div class="chart-box">
+                <BarChart title="Accounts per health band" data=data/>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn AtRiskList(
+    dashboard: Dashboard,
+    page: u32,
+    go: Callback<u32>,
+    user_names: Memo<Option<HashMap<UserId, String>>>,
+) -> impl IntoView {
+    let threshold = dashboard.at_risk_threshold;
+    let total = dashboard.at_risk_total;
+    let explanation = format!(
+        "{total} {} under {threshold} or flagged at risk, lowest score first.",
+        if total == 1 { "live account scores" } else { "live accounts score" }
+    );
+
+    let body = if dashboard.at_risk.is_empty() {
+        if total > 0 {
+            view! {
+                <EmptyState title="This page is empty" detail="The list is shorter than this page number.">
+                    <button type="button" class="button" on:click=move |_| go.run(1)>"First page"</button>
+                </EmptyState>
+            }
+            .into_any()
+        } else {
+            view! {
+                <EmptyState
+                    title="No accounts at risk"
+                    detail=format!("No live account scores under {threshold} or is flagged at risk.")
+                />
+            }
+            .into_any()
+        }
+    } else {
+        let first = i64::from(page - 1) * PAGE_SIZE + 1;
+        let last = first + dashboard.at_risk.len() as i64 - 1;
+        let rows = dashboard
+            .at_risk
+            .into_iter()
+            .map(|account| view! { <AtRiskRow account=account user_names=user_names/> })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="table" aria-label="At-risk accounts">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Account"</th>
+                            <th scope="col" class="numeric">"Health"</th>
+                            <th scope="col">"Stage"</th>
+                            <th scope="col">"Reasons"</th>
+                            <th scope="col">"CSM"</th>
+                            <th scope="col">"Renewal"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Pager page=page page_count=ListQuery::page_count(total) first=first last=last total=total go=go/>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="card card-flush" aria-labelledby="at-risk-title">
+            <div class="card-header card-header-padded">
+                <div>
+                    <h2 id="at-risk-title">"At-risk accounts"</h2>
+                    <p>{explanation}</p>
+                </div>
+            </div>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn AtRiskRow(account: AtRiskAccount, user_names: Memo<Option<HashMap<UserId, String>>>) -> impl IntoView {
+    let reasons = if account.at_risk_reasons.is_empty() {
+        health_labels::NONE.to_owned()
+    } else {
+        account.at_risk_reasons.iter().map(|reason| labels::at_risk_reason(*reason)).collect::<Vec<_>>().join(", ")
+    };
+    let renewal = account.renewal_date.map(labels::date).unwrap_or_else(|| health_labels::NONE.to_owned());
+    view! {
+        <tr data-account-id=account.id.to_string()>
+            <td class="cell-primary"><A href=format!("/accounts/{}", account.id)>{account.name}</A></td>
+            <td class="numeric"><HealthBadge score=account.health_score/></td>
+            <td><StageBadge stage=account.stage/></td>
+            <td class="cell-reasons">{reasons}</td>
+            <td>{csm_name(account.csm_id, user_names)}</td>
+            <td>{renewal}</td>
+        </tr>
+    }
+}
