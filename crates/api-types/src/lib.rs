@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod patch;
 pub mod proposals;
 pub mod renewals;
+pub mod settings;
 pub mod signals;
 pub mod users;
 

@@ -89,3 +89,34 @@ pub struct RenewalSummary {
     pub total: i64,
     pub total_arr: Vec<Money>,
 }
+
+/// A signal that an account may buy more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExpansionSignal {
+    /// A health score of 75 or more and a subscription renewing 30 to 90 days ahead.
+    ExpansionReadyRenewal,
+    /// A champion contact and no non-system activity in the last 30 days.
+    DormantChampion,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExpansionCandidate {
+    pub account: RenewalAccount,
+    pub health_score: Option<i32>,
+    pub signals: Vec<ExpansionSignal>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ExpansionListParams {
+    /// The day the signals are read for; today in UTC when absent.
+    pub as_of: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
+    pub offset: Option<i64>,
+}

@@ -88,6 +88,14 @@ pub struct BusinessSettings {
     pub health_weights: health::Weights,
     /// A health snapshot at or under this score (0 to 100) flags a live account at risk.
     pub at_risk_threshold: i32,
+    pub features: crate::settings::FeatureToggles,
+    /// Percent added to prices in renewal proposals, 0 to 100 with two decimals.
+    #[serde(with = "crate::proposals::percentage")]
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub uplift_percentage: rust_decimal::Decimal,
+    /// Days before a renewal at which the CSM is reminded, each 1 to 365, earliest first.
+    pub reminder_cadence: Vec<u32>,
+    pub labels: crate::settings::FieldLabels,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -100,4 +108,14 @@ pub struct BusinessSettingsUpdate {
     pub health_weights: Option<health::Weights>,
     #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub at_risk_threshold: Option<i32>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub features: Option<crate::settings::FeatureTogglesUpdate>,
+    #[serde(default, with = "crate::proposals::percentage::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    pub uplift_percentage: Option<rust_decimal::Decimal>,
+    /// Replaces the cadence; an empty list turns reminders off.
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub reminder_cadence: Option<Vec<u32>>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub labels: Option<crate::settings::FieldLabelsUpdate>,
 }

@@ -19,10 +19,10 @@ use store::businesses as business_queries;
 use store::health::{self as queries, SnapshotRow};
 
 use crate::auth::parse_id;
-use crate::businesses::health_settings;
 use crate::clock::now;
 use crate::error::{AppError, AppResult};
 use crate::paging::limit_and_offset;
+use crate::settings::health_settings;
 use crate::tenant::Tenant;
 use crate::App;
 
@@ -82,6 +82,7 @@ impl App {
     /// one before. Fails with not found when the account is not in the caller's business,
     /// and also, naming the health snapshot, when the job has not scored it yet.
     pub fn account_health(&self, tenant: &Tenant, account_id: AccountId) -> AppResult<AccountHealth> {
+        self.require_feature(tenant, crate::settings::Feature::HealthScore)?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;
         let id = account_id.to_string();
@@ -120,6 +121,7 @@ impl App {
         account_id: AccountId,
         params: &HealthHistoryParams,
     ) -> AppResult<HealthHistory> {
+        self.require_feature(tenant, crate::settings::Feature::HealthScore)?;
         let days = params.days.unwrap_or(DEFAULT_HISTORY_DAYS);
         if !(1..=MAX_HISTORY_DAYS).contains(&days) {
             return Err(AppError::invalid("days", format!("must be 1 to {MAX_HISTORY_DAYS}")));
@@ -154,6 +156,7 @@ impl App {
 
     /// Reads the at-risk list and the health distribution of the caller's business.
     pub fn dashboard(&self, tenant: &Tenant, params: &DashboardParams) -> AppResult<Dashboard> {
+        self.require_feature(tenant, crate::settings::Feature::HealthScore)?;
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;

@@ -18,10 +18,10 @@ use store::{DbConnection, Scope};
 use tracing::{error, info, info_span, warn};
 
 use crate::auth::parse_id;
-use crate::businesses::health_settings;
 use crate::clock::{new_id, now, utc};
 use crate::error::{AppError, AppResult};
 use crate::paging::limit_and_offset;
+use crate::settings::health_settings;
 use crate::tenant::Tenant;
 use crate::App;
 
@@ -41,6 +41,14 @@ impl Job {
         match self {
             Job::HealthSnapshot => "health-snapshot",
             Job::RenewalReminders => "renewal-reminders",
+        }
+    }
+
+    /// The feature a business must have on for the job to run for it.
+    pub(crate) fn feature(self) -> crate::settings::Feature {
+        match self {
+            Job::HealthSnapshot => crate::settings::Feature::HealthScore,
+            Job::RenewalReminders => crate::settings::Feature::Renewals,
         }
     }
 
@@ -127,7 +135,9 @@ fn run_view(row: &JobRunRow) -> AppResult<JobRun> {
 #[derive(Debug)]
 pub struct BusinessRun {
     pub slug: String,
+    /// The finished run, or `None` with the reason in `skipped`.
     pub outcome: AppResult<Option<JobRun>>,
+    pub skipped: Option<&'static str>,
 }
 
 impl App {
@@ -236,7 +246,7 @@ impl App {
                 Ok(store::to_json_text(&counts)?)
             }
             Job::RenewalReminders => {
-                let renewal = crate::businesses::renewal_settings(business)?;
+                let renewal = crate::settings::renewal_settings(business)?;
                 let threshold = health_settings(business)?.at_risk_threshold;
                 let mail = &self.config().mail;
                 let counts = store::write_transaction::<_, AppError, _>(connection, |connection| {
@@ -250,6 +260,7 @@ impl App {
     /// Runs a job for the caller's business now. Admin only.
     pub fn run_job_now(&self, tenant: &Tenant, job: Job, request: &JobRunRequest) -> AppResult<JobRun> {
         tenant.require_admin()?;
+        self.require_feature(tenant, job.feature())?;
         let mut connection = self.connection()?;
         let business = business_queries::find(&mut connection, &tenant.business_id.to_string())?
             .ok_or_else(|| AppError::not_found("business"))?;
@@ -278,15 +289,27 @@ impl App {
         drop(connection);
         let mut runs = Vec::with_capacity(businesses.len());
         for business in businesses {
+            if !crate::settings::feature_on(&business, job.feature())? {
+                runs.push(BusinessRun {
+                    slug: business.slug.clone(),
+                    outcome: Ok(None),
+                    skipped: Some("the business has the feature turned off"),
+                });
+                continue;
+            }
             if skip_done {
                 let scope = Scope::new(parse_id(&business.id)?);
                 if queries::succeeded_on(&mut *self.connection()?, &scope, job.name(), as_of)? {
-                    runs.push(BusinessRun { slug: business.slug.clone(), outcome: Ok(None) });
+                    runs.push(BusinessRun {
+                        slug: business.slug.clone(),
+                        outcome: Ok(None),
+                        skipped: Some("already done for the date"),
+                    });
                     continue;
                 }
             }
             let outcome = self.run_job(&business, job, as_of, trigger, None).map(Some);
-            runs.push(BusinessRun { slug: business.slug.clone(), outcome });
+            runs.push(BusinessRun { slug: business.slug.clone(), outcome, skipped: None });
         }
         Ok(runs)
     }

@@ -23,6 +23,7 @@ pub mod paging;
 pub mod proposals;
 pub mod renewals;
 pub mod sample_data;
+pub mod settings;
 pub mod signals;
 pub mod tenant;
 pub mod users;

@@ -18,10 +18,10 @@ use store::{accounts as account_queries, businesses as business_queries, DbConne
 
 use crate::activities::record_system_activity;
 use crate::auth::parse_id;
-use crate::businesses::renewal_settings;
 use crate::clock::{new_id, now, utc};
 use crate::error::{AppError, AppResult};
 use crate::paging::limit_and_offset;
+use crate::settings::renewal_settings;
 use crate::tenant::Tenant;
 use crate::App;
 
@@ -157,6 +157,7 @@ impl App {
     /// raised by the business's uplift. While a draft from the same subscription exists,
     /// returns that draft instead; the flag says whether this call created it.
     pub fn generate_proposal(&self, tenant: &Tenant, subscription_id: &str) -> AppResult<(Proposal, bool)> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;
         let subscription = subscription_rows::find(&mut connection, &scope, subscription_id)?
@@ -217,6 +218,7 @@ impl App {
     }
 
     pub fn get_proposal(&self, tenant: &Tenant, id: &str) -> AppResult<Proposal> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let mut connection = self.connection()?;
         proposal_view(&find_proposal(&mut connection, &tenant.scope(), id)?)
     }
@@ -228,6 +230,7 @@ impl App {
         account_id: AccountId,
         params: &PageParams,
     ) -> AppResult<Page<Proposal>> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;
@@ -242,6 +245,7 @@ impl App {
     /// Changes the uplift or the lines of a draft. Other statuses answer
     /// `proposal_not_draft`.
     pub fn update_proposal(&self, tenant: &Tenant, id: &str, input: &ProposalUpdate) -> AppResult<Proposal> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let uplift = input
             .uplift_percentage
             .map(|uplift| check_uplift(uplift).map_err(|message| AppError::invalid("uplift_percentage", message)))
@@ -286,6 +290,7 @@ impl App {
         id: &str,
         input: &ProposalStatusChange,
     ) -> AppResult<Proposal> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let scope = tenant.scope();
         let mut connection = self.connection()?;
         store::write_transaction::<_, AppError, _>(&mut connection, |connection| {

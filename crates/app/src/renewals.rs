@@ -6,8 +6,10 @@ pub(crate) mod reminders;
 use std::collections::{BTreeMap, HashMap};
 
 use api_types::renewals::{
-    Money, RenewalAccount, RenewalEntry, RenewalListParams, RenewalPage, RenewalSummary, StageSummary,
+    ExpansionCandidate, ExpansionListParams, ExpansionSignal, Money, RenewalAccount, RenewalEntry, RenewalListParams,
+    RenewalPage, RenewalSummary, StageSummary,
 };
+use api_types::Page;
 use chrono::{NaiveDate, NaiveTime};
 use crm_core::export::neutralize_formula;
 use crm_core::money::format_minor;
@@ -16,15 +18,15 @@ use renewals::{annual_amount, classify, days_to_renewal, EntryFacts, RenewalStag
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use store::businesses as business_queries;
-use store::renewals::{self as queries, RenewingAccount};
+use store::renewals::{self as queries, ExpansionWindow, RenewingAccount};
 use store::users as user_queries;
 
 use crate::auth::parse_id;
-use crate::businesses::health_settings;
 use crate::clock::now;
 use crate::error::{AppError, AppResult};
 use crate::exports::CsvFile;
 use crate::paging::limit_and_offset;
+use crate::settings::health_settings;
 use crate::signals::subscription_view;
 use crate::tenant::Tenant;
 use crate::App;
@@ -156,8 +158,54 @@ impl App {
         Ok(entries)
     }
 
+    /// Lists the accounts showing an expansion signal on `as_of`, by name, with the
+    /// signals each shows. The database finds, counts and pages them.
+    pub fn expansion_candidates(
+        &self,
+        tenant: &Tenant,
+        params: &ExpansionListParams,
+    ) -> AppResult<Page<ExpansionCandidate>> {
+        self.require_feature(tenant, crate::settings::Feature::Expansion)?;
+        let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
+        let as_of = params.as_of.unwrap_or_else(|| now().date());
+        crm_core::validation::date_in_range(as_of).map_err(|message| AppError::invalid("as_of", message))?;
+        let midnight = |date: NaiveDate| date.and_time(NaiveTime::MIN);
+        let window = ExpansionWindow {
+            renewal_from: midnight(as_of + chrono::Days::new(30)),
+            renewal_before: midnight(as_of + chrono::Days::new(91)),
+            quiet_from: midnight(as_of - chrono::Days::new(29)),
+            quiet_before: midnight(as_of + chrono::Days::new(1)),
+            min_health: renewals::EXPANSION_HEALTH,
+        };
+        let mut connection = self.connection()?;
+        let (rows, total) = queries::expansion_candidates(&mut connection, &tenant.scope(), window, limit, offset)?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let signals = [
+                    (row.expansion_ready_renewal, ExpansionSignal::ExpansionReadyRenewal),
+                    (row.dormant_champion, ExpansionSignal::DormantChampion),
+                ]
+                .into_iter()
+                .filter_map(|(matched, signal)| matched.then_some(signal))
+                .collect();
+                Ok(ExpansionCandidate {
+                    account: RenewalAccount {
+                        id: parse_id(&row.id)?,
+                        name: row.name.clone(),
+                        csm_id: row.csm_id.as_deref().map(parse_id).transpose()?,
+                    },
+                    health_score: row.health_score,
+                    signals,
+                })
+            })
+            .collect::<AppResult<_>>()?;
+        Ok(Page { items, total, next_cursor: None })
+    }
+
     /// Lists the renewals of the window, sorted by days to renewal, then account name.
     pub fn list_renewals(&self, tenant: &Tenant, params: &RenewalListParams) -> AppResult<RenewalPage> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         let request = request_of(params)?;
         let entries: Vec<RenewalEntry> = self
@@ -176,6 +224,7 @@ impl App {
 
     /// Counts the window's entries and sums their annual revenue per stage and currency.
     pub fn renewal_summary(&self, tenant: &Tenant, params: &RenewalListParams) -> AppResult<RenewalSummary> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let request = request_of(params)?;
         let entries = self.pipeline(tenant, params, &request)?;
         let mut counts: HashMap<RenewalStage, i64> = HashMap::new();
@@ -214,6 +263,7 @@ impl App {
     /// Writes the entries the list shows for the same filters, all pages, as CSV. The
     /// annual revenue is in major units with the currency's decimals.
     pub fn export_renewals_csv(&self, tenant: &Tenant, params: &RenewalListParams) -> AppResult<CsvFile> {
+        self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let request = request_of(params)?;
         let entries: Vec<RenewalEntry> = self
             .pipeline(tenant, params, &request)?

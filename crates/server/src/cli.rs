@@ -335,9 +335,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                             done.error.map(|error| format!(" ({error})")).unwrap_or_default()
                         ));
                     }
-                    Ok(None) => {
-                        report.push_str(&format!("{} {} skipped: already done for {as_of}\n", job.name(), run.slug))
-                    }
+                    Ok(None) => report.push_str(&format!(
+                        "{} {} skipped: {}\n",
+                        job.name(),
+                        run.slug,
+                        run.skipped.unwrap_or("nothing to do")
+                    )),
                     Err(error) => {
                         failed += 1;
                         report.push_str(&format!("{} {} not run: {}\n", job.name(), run.slug, describe(error)));

@@ -305,4 +305,108 @@ backend_tests! {
         expect_problem(stranger.get(&format!("/api/v1/accounts/{acme}/proposals")), 404, "not_found", None);
         expect_problem(admin.post("/api/v1/renewals/not-a-subscription/proposal", &json!({})), 404, "not_found", None);
     }
+
+    fn settings_shape_renewals_and_switch_features_off(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let manager = server.user("acme", "manager@acme.test", Role::Manager);
+        let saved = expect_json(admin.put("/api/v1/settings", &json!({
+            "uplift_percentage": 7.25,
+            "reminder_cadence": [30, 120, 7, 30],
+            "labels": {"account": "Customer", "stages": {"churned": "Lost"}},
+            "features": {"success_plans": false},
+        })), 200);
+        assert_eq!(saved["uplift_percentage"], json!(7.25));
+        assert_eq!(saved["reminder_cadence"], json!([120, 30, 7]), "sorted, earliest reminder first, no repeats");
+        assert_eq!(saved["labels"]["account"], "Customer");
+        assert_eq!(saved["labels"]["csm"], "CSM", "labels left out keep their value");
+        assert_eq!(saved["labels"]["stages"]["churned"], "Lost");
+        assert_eq!(saved["labels"]["stages"]["active"], "Active");
+        assert_eq!((saved["features"]["success_plans"].as_bool(), saved["features"]["renewals"].as_bool()), (Some(false), Some(true)));
+        assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), saved);
+        for (body, field) in [
+            (json!({"uplift_percentage": 100.5}), "uplift_percentage"),
+            (json!({"uplift_percentage": 2.125}), "uplift_percentage"),
+            (json!({"reminder_cadence": [0, 30]}), "reminder_cadence"),
+            (json!({"reminder_cadence": [400]}), "reminder_cadence"),
+            (json!({"labels": {"account": "  "}}), "labels.account"),
+            (json!({"labels": {"stages": {"active": "x".repeat(41)}}}), "labels.stages.active"),
+        ] {
+            expect_problem(admin.put("/api/v1/settings", &body), 422, "validation_failed", Some(field));
+        }
+        expect_problem(admin.put("/api/v1/settings", &json!({"features": {"teleport": true}})), 422, "invalid_body", None);
+        expect_problem(manager.put("/api/v1/settings", &json!({"uplift_percentage": 1})), 403, "forbidden", None);
+        assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), saved, "rejected changes change nothing");
+
+        // The uplift setting prices new proposals.
+        let acme = account(&admin, json!({"name": "Acme", "stage": "active"}));
+        expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [subscription("S1", &acme, "active", "year", 1, 10_000, "EUR", "2026-07-20T00:00:00Z")]})), 200);
+        let page = expect_json(admin.get(&format!("/api/v1/renewals?as_of={AS_OF}")), 200);
+        let subscription_id = page["items"][0]["subscription"]["id"].as_str().unwrap_or_default().to_owned();
+        let draft = expect_json(admin.post(&format!("/api/v1/renewals/{subscription_id}/proposal"), &json!({})), 201);
+        assert_eq!((draft["uplift_percentage"].as_f64(), draft["total_amount"].as_i64()), (Some(7.25), Some(10_725)));
+        let draft_id = draft["id"].as_str().unwrap_or_default().to_owned();
+
+        // Renewals off: the pipeline, its CSV, proposals and the reminder job are gone.
+        expect_json(admin.patch("/api/v1/settings", &json!({"features": {"renewals": false}})), 200);
+        for path in ["/api/v1/renewals", "/api/v1/renewals/summary", "/api/v1/renewals.csv"] {
+            expect_problem(admin.get(path), 404, "not_found", None);
+        }
+        expect_problem(admin.get(&format!("/api/v1/proposals/{draft_id}")), 404, "not_found", None);
+        expect_problem(admin.post(&format!("/api/v1/renewals/{subscription_id}/proposal"), &json!({})), 404, "not_found", None);
+        expect_problem(admin.post("/api/v1/jobs/renewal-reminders/runs", &json!({})), 404, "not_found", None);
+        // Health off: the breakdown, the dashboard and the job are gone; expansion too when off.
+        expect_json(admin.patch("/api/v1/settings", &json!({"features": {"health_score": false, "expansion": false}})), 200);
+        expect_problem(admin.get("/api/v1/dashboard"), 404, "not_found", None);
+        expect_problem(admin.get(&format!("/api/v1/accounts/{acme}/health")), 404, "not_found", None);
+        expect_problem(admin.post("/api/v1/jobs/health-snapshot/runs", &json!({})), 404, "not_found", None);
+        expect_problem(admin.get("/api/v1/expansion-candidates"), 404, "not_found", None);
+        expect_json(admin.patch("/api/v1/settings", &json!({"features": {"renewals": true, "health_score": true, "expansion": true}})), 200);
+        expect_json(admin.get(&format!("/api/v1/proposals/{draft_id}")), 200);
+        expect_json(admin.get("/api/v1/dashboard"), 200);
+    }
+
+    fn expansion_candidates_come_from_one_query(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        // Ready: healthy and renewing 30 to 90 days ahead (edges at 30 and 90).
+        let ready30 = account(&admin, json!({"name": "Ready 30", "stage": "active"}));
+        let ready90 = account(&admin, json!({"name": "Ready 90", "stage": "active"}));
+        let early = account(&admin, json!({"name": "Too early", "stage": "active"}));
+        let late = account(&admin, json!({"name": "Too late", "stage": "active"}));
+        let unhealthy = account(&admin, json!({"name": "Unhealthy", "stage": "active"}));
+        let cancelled = account(&admin, json!({"name": "Cancelled", "stage": "active"}));
+        expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [
+            subscription("S1", &ready30, "active", "year", 1, 100, "USD", "2026-07-30T08:00:00Z"),
+            subscription("S2", &ready90, "active", "year", 1, 100, "USD", "2026-09-28T23:00:00Z"),
+            subscription("S3", &early, "active", "year", 1, 100, "USD", "2026-07-29T23:00:00Z"),
+            subscription("S4", &late, "active", "year", 1, 100, "USD", "2026-09-29T00:00:00Z"),
+            subscription("S5", &unhealthy, "active", "year", 1, 100, "USD", "2026-08-15T00:00:00Z"),
+            subscription("S6", &cancelled, "cancelled", "year", 1, 100, "USD", "2026-08-15T00:00:00Z"),
+        ]})), 200);
+        execute(&server, "UPDATE accounts SET health_score = 75");
+        execute(&server, "UPDATE accounts SET health_score = 74 WHERE name = 'Unhealthy'");
+        // Dormant: a champion and no non-system activity in the 30 days up to AS_OF.
+        let quiet = account(&admin, json!({"name": "Quiet champion", "stage": "active"}));
+        let busy = account(&admin, json!({"name": "Busy champion", "stage": "active"}));
+        let gone = account(&admin, json!({"name": "Gone champion", "stage": "churned"}));
+        for id in [&quiet, &busy, &gone, &ready30] {
+            expect_json(admin.post(&format!("/api/v1/accounts/{id}/contacts"), &json!({"name": "Cham", "champion": true})), 201);
+        }
+        expect_json(admin.post(&format!("/api/v1/accounts/{quiet}/activities"), &json!({"kind": "call", "subject": "Old", "occurred_at": "2026-05-31T12:00:00Z"})), 201);
+        expect_json(admin.post(&format!("/api/v1/accounts/{busy}/activities"), &json!({"kind": "call", "subject": "Recent", "occurred_at": "2026-06-01T00:00:00Z"})), 201);
+
+        let page = expect_json(admin.get(&format!("/api/v1/expansion-candidates?as_of={AS_OF}")), 200);
+        let found: Vec<(String, Value)> = page["items"].as_array().into_iter().flatten()
+            .map(|item| (item["account"]["name"].as_str().unwrap_or_default().to_owned(), item["signals"].clone()))
+            .collect();
+        assert_eq!(found, vec![
+            ("Quiet champion".to_owned(), json!(["dormant_champion"])),
+            ("Ready 30".to_owned(), json!(["expansion_ready_renewal", "dormant_champion"])),
+            ("Ready 90".to_owned(), json!(["expansion_ready_renewal"])),
+        ]);
+        assert_eq!(page["total"], 3);
+        let second = expect_json(admin.get(&format!("/api/v1/expansion-candidates?as_of={AS_OF}&limit=1&offset=1")), 200);
+        assert_eq!((second["total"].as_i64(), second["items"][0]["account"]["name"].as_str()), (Some(3), Some("Ready 30")));
+    }
 }

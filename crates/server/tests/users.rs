@@ -417,14 +417,15 @@ backend_tests! {
         server.business("acme");
         let admin = server.user("acme", "admin@acme.test", Role::Admin);
 
-        assert_eq!(
-            expect_json(admin.get("/api/v1/settings"), 200),
-            json!({
-                "allowed_roles": ["manager", "admin", "super_admin"],
-                "health_weights": {"usage": 35, "support": 15, "sentiment": 15, "contract_risk": 35},
-                "at_risk_threshold": 50
-            })
-        );
+        let defaults = expect_json(admin.get("/api/v1/settings"), 200);
+        assert_eq!(defaults["allowed_roles"], json!(["manager", "admin", "super_admin"]));
+        assert_eq!(defaults["health_weights"], json!({"usage": 35, "support": 15, "sentiment": 15, "contract_risk": 35}));
+        assert_eq!(defaults["at_risk_threshold"], 50);
+        assert_eq!(defaults["uplift_percentage"], json!(5.0));
+        assert_eq!(defaults["reminder_cadence"], json!([90, 60, 30, 14]));
+        assert_eq!(defaults["features"]["renewals"], true);
+        assert_eq!(defaults["labels"]["account"], "Account");
+        assert_eq!(defaults["labels"]["stages"]["churned"], "Churned");
         let changed = expect_json(admin.patch("/api/v1/settings", &json!({"allowed_roles": ["super_admin", "admin", "member", "admin"]})), 200);
         assert_eq!(changed["allowed_roles"], json!(["member", "admin", "super_admin"]), "sorted by rank without repeats");
         assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), changed);

@@ -14,10 +14,10 @@ use store::health::{self as queries, ScoredAccount, SnapshotRow, SNAPSHOT_BATCH_
 use store::{DbConnection, Scope};
 use tracing::debug;
 
-use crate::businesses::HealthSettings;
 use crate::clock::{new_id, now};
 use crate::error::{AppError, AppResult};
 use crate::notifications::{deliver, Outgoing};
+use crate::settings::HealthSettings;
 use api_types::notifications::NotificationKind;
 
 /// Counts of one run, recorded on the run.

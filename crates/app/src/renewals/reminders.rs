@@ -22,11 +22,11 @@ use store::renewals as renewal_queries;
 use store::users as user_queries;
 use store::{DbConnection, Scope};
 
-use crate::businesses::RenewalSettings;
 use crate::clock::{new_id, now};
 use crate::error::{AppError, AppResult};
 use crate::mail::{escape_html, queue, MailSettings, OutgoingMail};
 use crate::notifications::{deliver, Outgoing};
+use crate::settings::RenewalSettings;
 
 /// Counts of one run, recorded on the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

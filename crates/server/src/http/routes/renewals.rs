@@ -2,7 +2,8 @@
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, web, HttpResponse};
-use api_types::renewals::{RenewalListParams, RenewalPage, RenewalSummary};
+use api_types::renewals::{ExpansionCandidate, ExpansionListParams, RenewalListParams, RenewalPage, RenewalSummary};
+use api_types::Page;
 use app::App;
 
 use crate::http::caller::{blocking, Caller};
@@ -28,6 +29,30 @@ use crate::http::responses::ReadErrors;
 pub async fn list(app: web::Data<App>, caller: Caller, params: ApiQuery<RenewalListParams>) -> ApiResult<HttpResponse> {
     let app = app.get_ref().clone();
     let page = blocking(move || app.list_renewals(&caller.0, &params.0)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// List expansion candidates
+///
+/// Accounts that have not churned and show a signal on `as_of` (default today in UTC):
+/// `expansion_ready_renewal` (health score 75 or more and a subscription that is not
+/// cancelled renewing 30 to 90 days ahead) or `dormant_champion` (a champion contact and no
+/// non-system activity in the 30 days up to `as_of`, or none ever). By name; counted and
+/// paged by the database.
+#[utoipa::path(
+    get, path = "/api/v1/expansion-candidates", operation_id = "list_expansion_candidates", tag = "renewals",
+    params(ExpansionListParams),
+    responses((status = 200, body = Page<ExpansionCandidate>), ReadErrors),
+    security(("bearer" = []), ("session" = []))
+)]
+#[get("/api/v1/expansion-candidates")]
+pub async fn expansion(
+    app: web::Data<App>,
+    caller: Caller,
+    params: ApiQuery<ExpansionListParams>,
+) -> ApiResult<HttpResponse> {
+    let app = app.get_ref().clone();
+    let page = blocking(move || app.expansion_candidates(&caller.0, &params.0)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

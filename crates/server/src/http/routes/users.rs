@@ -1,6 +1,6 @@
 //! Users, API tokens and business settings.
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use api_types::users::{
     ApiToken, ApiTokenCreate, ApiTokenCreated, BusinessSettings, BusinessSettingsUpdate, User, UserCreate, UserUpdate,
 };
@@ -147,7 +147,10 @@ pub async fn read_settings(app: web::Data<App>, caller: Caller) -> ApiResult<Htt
 
 /// Change business settings
 ///
-/// Admin only. The allowed roles must include the caller's own role.
+/// Admin only. Changes the settings sent and keeps the others: allowed roles (which must
+/// include the caller's own role), health weights and at-risk threshold, feature toggles
+/// (a feature turned off answers 404 on its endpoints), uplift percentage, reminder
+/// cadence and labels. Invalid values answer 422 naming the field.
 #[utoipa::path(
     patch, path = "/api/v1/settings", tag = "settings", request_body = BusinessSettingsUpdate,
     responses((status = 200, body = BusinessSettings), WriteErrors),
@@ -155,6 +158,26 @@ pub async fn read_settings(app: web::Data<App>, caller: Caller) -> ApiResult<Htt
 )]
 #[patch("/api/v1/settings")]
 pub async fn update_settings(
+    app: web::Data<App>,
+    caller: Caller,
+    body: ApiJson<BusinessSettingsUpdate>,
+) -> ApiResult<HttpResponse> {
+    let app = app.get_ref().clone();
+    let updated = blocking(move || app.update_settings(&caller.0, &body.0)).await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Save business settings
+///
+/// Admin only. The same as the PATCH: the settings page sends every setting, and any left
+/// out keep their values.
+#[utoipa::path(
+    put, path = "/api/v1/settings", operation_id = "put_settings", tag = "settings", request_body = BusinessSettingsUpdate,
+    responses((status = 200, body = BusinessSettings), WriteErrors),
+    security(("bearer" = []), ("session" = []))
+)]
+#[put("/api/v1/settings")]
+pub async fn put_settings(
     app: web::Data<App>,
     caller: Caller,
     body: ApiJson<BusinessSettingsUpdate>,
