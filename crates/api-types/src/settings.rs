@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crm_core::Stage;
 use serde::{Deserialize, Serialize};
 
-/// Which features the business uses. A feature that is off hides its pages, and its
-/// endpoints answer 404.
+/// The features the business uses. A feature that is off hides its pages, and its
+/// endpoints respond 404.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeatureToggles {
@@ -75,7 +75,7 @@ impl FeatureToggles {
     }
 }
 
-/// How the app names accounts, CSMs and stages.
+/// The names the app shows for accounts, CSMs and stages.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldLabels {

@@ -21,7 +21,7 @@ use crate::paging::limit_and_offset;
 use crate::tenant::Tenant;
 use crate::App;
 
-/// Where mail goes and how links in it start.
+/// The mail server, the sender and the start of links in mails.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailSettings {
     /// `smtp://host:port` for a plain local relay, `smtp://…?tls=required` for STARTTLS,
@@ -53,7 +53,7 @@ pub(crate) struct OutgoingMail {
 
 /// Seconds before the first retry of a failed delivery.
 const FIRST_RETRY_SECS: i64 = 30;
-/// Longest wait between retries.
+/// Maximum wait between retries.
 const MAX_RETRY_SECS: i64 = 3_600;
 /// Minutes after which a mail still `sending` is taken as abandoned by its sender.
 const ABANDONED_AFTER_MINUTES: i64 = 15;

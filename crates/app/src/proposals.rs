@@ -131,7 +131,7 @@ fn checked_lines(inputs: &[ProposalLineInput]) -> AppResult<Vec<StoredLine>> {
     Ok(lines)
 }
 
-/// A one-line summary for the timeline: "Growth, 5% uplift, total 5145.00 USD".
+/// Summarises a proposal in one line for the timeline: "Growth, 5% uplift, total 5145.00 USD".
 fn summary(row: &ProposalRow) -> AppResult<String> {
     let lines = stored_lines(row)?;
     let first = lines.first().map(|line| line.description.as_str()).unwrap_or("no lines");
@@ -155,7 +155,7 @@ fn find_proposal(connection: &mut DbConnection, scope: &Scope, id: &str) -> AppR
 impl App {
     /// Drafts a renewal proposal from a subscription: one line at the current price
     /// raised by the business's uplift. While a draft from the same subscription exists,
-    /// returns that draft instead; the flag says whether this call created it.
+    /// returns that draft instead. The flag is true when this call created it.
     pub fn generate_proposal(&self, tenant: &Tenant, subscription_id: &str) -> AppResult<(Proposal, bool)> {
         self.require_feature(tenant, crate::settings::Feature::Renewals)?;
         let scope = tenant.scope();
@@ -242,7 +242,7 @@ impl App {
         Ok(Page { items: rows.iter().map(proposal_view).collect::<AppResult<_>>()?, total, next_cursor: None })
     }
 
-    /// Changes the uplift or the lines of a draft. Other statuses answer
+    /// Changes the uplift or the lines of a draft. Other statuses fail with
     /// `proposal_not_draft`.
     pub fn update_proposal(&self, tenant: &Tenant, id: &str, input: &ProposalUpdate) -> AppResult<Proposal> {
         self.require_feature(tenant, crate::settings::Feature::Renewals)?;

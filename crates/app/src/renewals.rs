@@ -47,7 +47,7 @@ const HEADERS: [&str; 12] = [
     "stage_reason",
 ];
 
-/// The window and date a request asks about.
+/// The window and date of a request.
 struct Request {
     as_of: NaiveDate,
     window: RenewalWindow,

@@ -23,7 +23,7 @@ use crate::App;
 
 /// Most thresholds a reminder cadence may hold.
 const MAX_CADENCE_STEPS: usize = 12;
-/// Longest label, in characters.
+/// Maximum label length, in characters.
 const MAX_LABEL_CHARS: usize = 40;
 
 /// The settings kept in the business's JSON settings column. Members this version does
@@ -46,14 +46,14 @@ pub(crate) struct StoredSettings {
     other: Map<String, Value>,
 }
 
-/// What the health job reads from the settings.
+/// The settings the health job reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HealthSettings {
     pub weights: Weights,
     pub at_risk_threshold: i32,
 }
 
-/// What renewals read from the settings.
+/// The settings renewals read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RenewalSettings {
     pub uplift_percentage: Decimal,
@@ -238,8 +238,8 @@ impl App {
         settings_view(&business)
     }
 
-    /// Fails with not found when a feature the business turned off is asked for, so its
-    /// endpoints answer as if they did not exist.
+    /// Fails with not found when the business turned the feature off, so its endpoints
+    /// respond as if they did not exist.
     pub(crate) fn require_feature(&self, tenant: &Tenant, feature: Feature) -> AppResult<()> {
         let mut connection = self.connection()?;
         let business = queries::find(&mut connection, &tenant.business_id.to_string())?

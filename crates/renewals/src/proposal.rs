@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The uplift a business starts with, in percent.
 pub const DEFAULT_UPLIFT_PERCENTAGE: i64 = 5;
 
-/// Where a proposal stands.
+/// The status of a proposal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

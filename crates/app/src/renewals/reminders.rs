@@ -1,7 +1,7 @@
-//! The renewal-reminders job for one business: for every subscription whose days to
-//! renewal have reached a threshold of the business's cadence, one reminder to the
-//! account's CSM per (subscription, period end, threshold), in the app and by mail as
-//! their preferences allow.
+//! The renewal-reminders job for one business. Every subscription whose days to renewal
+//! have reached a threshold of the business's cadence gets one reminder to the account's
+//! CSM per (subscription, period end, threshold). It goes in the app and by mail as the
+//! CSM's preferences allow.
 //!
 //! The reminder's system activity carries a unique key, so a run repeated the same day
 //! or after a gap sends each threshold at most once; after a gap only the most urgent

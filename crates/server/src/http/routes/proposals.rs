@@ -16,7 +16,7 @@ use crate::http::responses::{ReadErrors, WriteErrors};
 ///
 /// Drafts a proposal from the subscription: one line at its current price raised by the
 /// business's uplift percentage, rounded half to even to a whole minor unit. While a
-/// draft from the same subscription exists, answers 200 with that draft instead of 201.
+/// draft from the same subscription exists, the response is 200 with that draft, not 201.
 #[utoipa::path(
     post, path = "/api/v1/renewals/{subscription_id}/proposal", operation_id = "generate_proposal", tag = "proposals",
     params(("subscription_id" = String, Path, description = "The subscription's Mango CS id")),
@@ -74,7 +74,7 @@ pub async fn read(app: web::Data<App>, caller: Caller, id: web::Path<String>) ->
 /// Edit a draft proposal
 ///
 /// Changes the uplift (the line prices follow it) or replaces the lines, whose list
-/// prices the uplift then raises. Only a draft can change: others answer 409
+/// prices the uplift then raises. Only a draft can change; others fail with 409
 /// `proposal_not_draft`.
 #[utoipa::path(
     patch, path = "/api/v1/proposals/{id}", operation_id = "update_proposal", tag = "proposals",
@@ -98,7 +98,7 @@ pub async fn update(
 
 /// Move a proposal
 ///
-/// A draft is sent; a sent proposal is won or lost. Other moves answer 409
+/// A draft is sent; a sent proposal is won or lost. Other moves fail with 409
 /// `invalid_transition`.
 #[utoipa::path(
     post, path = "/api/v1/proposals/{id}/status", operation_id = "change_proposal_status", tag = "proposals",
