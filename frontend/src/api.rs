@@ -19,11 +19,14 @@ use api_types::jobs::{JobRun, JobRunListParams};
 use api_types::notifications::{
     MarkedRead, Notification, NotificationListParams, NotificationPage, NotificationPreferences,
 };
+use api_types::proposals::{Proposal, ProposalStatusChange, ProposalUpdate};
+use api_types::renewals::{RenewalListParams, RenewalPage, RenewalSummary};
 use api_types::users::{
     ApiToken, ApiTokenCreate, ApiTokenCreated, BusinessSettings, BusinessSettingsUpdate, User, UserCreate, UserUpdate,
 };
-use api_types::Page;
+use api_types::{Page, PageParams};
 use crm_core::{AccountId, ContactId, CustomFieldEntity, CustomFieldId, ImportId, TokenId, UserId};
+use renewals::ProposalStatus;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -355,6 +358,44 @@ pub async fn run_health_snapshot() -> Result<JobRun, ApiError> {
 
 pub async fn job_runs(params: &JobRunListParams) -> Result<Page<JobRun>, ApiError> {
     get(&format!("/api/v1/jobs/runs{}", query_string(params))).await
+}
+
+// Renewals and proposals.
+
+pub async fn renewals(params: &RenewalListParams) -> Result<RenewalPage, ApiError> {
+    get(&format!("/api/v1/renewals{}", query_string(params))).await
+}
+
+pub async fn renewal_summary(params: &RenewalListParams) -> Result<RenewalSummary, ApiError> {
+    get(&format!("/api/v1/renewals/summary{}", query_string(params))).await
+}
+
+/// Returns the address of the CSV export of the renewals that `params` select.
+pub fn renewals_csv_url(params: &RenewalListParams) -> String {
+    format!("/api/v1/renewals.csv{}", query_string(params))
+}
+
+/// Drafts a renewal proposal from a subscription, or returns the draft it already has.
+pub async fn generate_proposal(subscription_id: &str) -> Result<Proposal, ApiError> {
+    decode(&send("POST", &format!("/api/v1/renewals/{subscription_id}/proposal"), Body::Empty).await?)
+}
+
+pub async fn get_proposal(id: &str) -> Result<Proposal, ApiError> {
+    get(&format!("/api/v1/proposals/{id}")).await
+}
+
+/// Edits a draft; 409 `proposal_not_draft` once it has been sent.
+pub async fn update_proposal(id: &str, body: &ProposalUpdate) -> Result<Proposal, ApiError> {
+    patch(&format!("/api/v1/proposals/{id}"), body).await
+}
+
+/// Moves a proposal; 409 `invalid_transition` for a move its status does not allow.
+pub async fn change_proposal_status(id: &str, status: ProposalStatus) -> Result<Proposal, ApiError> {
+    write("POST", &format!("/api/v1/proposals/{id}/status"), &ProposalStatusChange { status }).await
+}
+
+pub async fn account_proposals(account: AccountId, params: &PageParams) -> Result<Page<Proposal>, ApiError> {
+    get(&format!("/api/v1/accounts/{account}/proposals{}", query_string(params))).await
 }
 
 // Notifications.

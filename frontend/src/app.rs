@@ -47,6 +47,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/accounts") view=pages::accounts::AccountsPage/>
                         <Route path=path!("/accounts/new") view=pages::account_new::NewAccountPage/>
                         <Route path=path!("/accounts/:id") view=pages::account_detail::AccountPage/>
+                        <Route path=path!("/renewals") view=pages::renewals::RenewalsPage/>
+                        <Route path=path!("/proposals/:id") view=pages::proposal::ProposalPage/>
                         <Route path=path!("/import") view=pages::import::ImportPage/>
                         <Route path=path!("/tokens") view=pages::admin_tokens::TokensPage/>
                         <Route path=path!("/notifications/preferences") view=pages::notification_preferences::NotificationPreferencesPage/>
@@ -113,6 +115,7 @@ fn SideNav() -> impl IntoView {
             <ul class="nav-list">
                 <li><A href="/dashboard">"Dashboard"</A></li>
                 <li><A href="/accounts">"Accounts"</A></li>
+                <li><A href="/renewals">"Renewals"</A></li>
                 <li><A href="/import">"Import"</A></li>
                 <li><A href="/tokens">"API tokens"</A></li>
             </ul>

@@ -1,7 +1,8 @@
 //! Words and formats shown for API values: roles, reasons, kinds and dates.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use crm_core::{ActivityKind, AtRiskReason, CustomFieldKind, Role};
+use crm_core::{ActivityKind, AtRiskReason, BillingInterval, CustomFieldKind, Role};
+use renewals::{ProposalStatus, StageReason};
 
 pub fn role(role: Role) -> &'static str {
     match role {
@@ -43,6 +44,44 @@ pub fn custom_field_kind(kind: CustomFieldKind) -> &'static str {
         CustomFieldKind::Date => "Date",
         CustomFieldKind::Boolean => "Yes / no",
         CustomFieldKind::SingleSelect => "Single select",
+    }
+}
+
+/// Returns why a renewal is in its stage, in words.
+pub fn stage_reason(reason: StageReason) -> &'static str {
+    match reason {
+        StageReason::Cancelled => "Subscription cancelled",
+        StageReason::Churned => "Account churned",
+        StageReason::CancelAtPeriodEnd => "Cancels at period end",
+        StageReason::PastDue => "Payment past due",
+        StageReason::AtRiskFlag => "Flagged at risk",
+        StageReason::LowHealth => "Low health",
+        StageReason::Expanding => "Account expanding",
+    }
+}
+
+pub fn proposal_status(status: ProposalStatus) -> &'static str {
+    match status {
+        ProposalStatus::Draft => "Draft",
+        ProposalStatus::Sent => "Sent",
+        ProposalStatus::Won => "Won",
+        ProposalStatus::Lost => "Lost",
+    }
+}
+
+pub fn billing_interval(interval: BillingInterval) -> &'static str {
+    match interval {
+        BillingInterval::Month => "Monthly",
+        BillingInterval::Year => "Yearly",
+    }
+}
+
+/// Formats a count of days ahead: "1 day", "12 days".
+pub fn days_left(days: i64) -> String {
+    if days == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{days} days")
     }
 }
 
@@ -100,6 +139,12 @@ mod tests {
     fn date_is_short_and_unpadded() {
         let day = NaiveDate::from_ymd_opt(2026, 3, 4).unwrap_or_default();
         assert_eq!(date(day), "Mar 4, 2026");
+    }
+
+    #[test]
+    fn days_left_counts_days() {
+        assert_eq!(days_left(1), "1 day");
+        assert_eq!(days_left(12), "12 days");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Modules without Leptos views (`account_draft`, `alerts`, `chart_geometry`,
 //! `csv_preview`, `forms`, `health_labels`, `health_settings`, `labels`, `list_query`,
-//! `redirect`) hold the state logic and are unit-tested natively with `cargo test`.
+//! `money`, `proposal_draft`, `redirect`, `renewal_query`) hold the state logic and are unit-tested natively with `cargo test`.
 
 pub mod account_draft;
 pub mod alerts;
@@ -18,9 +18,12 @@ pub mod health_labels;
 pub mod health_settings;
 pub mod labels;
 pub mod list_query;
+pub mod money;
 pub mod notify;
 pub mod pages;
+pub mod proposal_draft;
 pub mod redirect;
+pub mod renewal_query;
 pub mod session;
 
 /// Mounts the app on the page's `<body>`.

@@ -1,5 +1,5 @@
 //! One account: its header (name, domain, stage, risk, owners, renewal), its health, the
-//! edit form, its contacts and its activity timeline.
+//! edit form, the renewal proposals, its contacts and its activity timeline.
 
 use std::collections::HashMap;
 
@@ -20,6 +20,7 @@ use crate::labels;
 use crate::notify::use_notifier;
 use crate::pages::account_form::AccountForm;
 use crate::pages::account_health::HealthCard;
+use crate::pages::account_proposals::ProposalsCard;
 use crate::pages::contacts::ContactsCard;
 use crate::pages::not_found::NotFound;
 use crate::pages::timeline::TimelineCard;
@@ -106,6 +107,7 @@ fn AccountView(loaded: Loaded) -> impl IntoView {
                 <EditAccount account=account editing=editing users=users definitions=definitions timeline_version=timeline_version/>
             </Show>
         </section>
+        <ProposalsCard account_id=account_id/>
         <div class="two-columns">
             <TimelineCard account_id=account_id refresh=timeline_version names=names/>
             <ContactsCard account_id=account_id/>

@@ -1,9 +1,11 @@
-//! The dashboard: how the live accounts spread over the health bands, and the accounts at
-//! risk, lowest score first. The page number is kept in the address.
+//! The dashboard: how the live accounts spread over the health bands, the accounts at
+//! risk, lowest score first, and the next renewals. The page number is kept in the
+//! address.
 
 use std::collections::HashMap;
 
 use api_types::health::{AtRiskAccount, Dashboard, DashboardParams};
+use api_types::renewals::{RenewalListParams, RenewalPage};
 use crm_core::UserId;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,6 +20,11 @@ use crate::health_labels;
 use crate::labels;
 use crate::list_query::{ListQuery, PAGE_SIZE};
 use crate::pages::accounts::{csm_name, user_names};
+use crate::pages::renewals::{arr_text, RenewalStageCell};
+
+/// The look-ahead of the dashboard's renewals panel, in days, and its number of rows.
+const RENEWALS_WINDOW: i64 = 60;
+const RENEWALS_SHOWN: i64 = 10;
 
 /// Returns the in-app address of one page of the dashboard.
 fn page_url(page: u32) -> String {
@@ -72,7 +79,96 @@ pub fn DashboardPage() -> impl IntoView {
                 }}
             </Transition>
         </div>
+        <UpcomingRenewals user_names=user_names/>
     }
+}
+
+/// Renders the first renewals of the next 60 days with a link to the Renewals page.
+#[component]
+fn UpcomingRenewals(user_names: Memo<Option<HashMap<UserId, String>>>) -> impl IntoView {
+    let renewals = LocalResource::new(|| async {
+        let params =
+            RenewalListParams { window: Some(RENEWALS_WINDOW), limit: Some(RENEWALS_SHOWN), ..RenewalListParams::default() };
+        api::renewals(&params).await
+    });
+
+    view! {
+        <section class="card card-flush" aria-labelledby="renewals-title">
+            <div class="card-header card-header-padded">
+                <div>
+                    <h2 id="renewals-title">{format!("Renewals in the next {RENEWALS_WINDOW} days")}</h2>
+                    <p>"Soonest first, with each renewal's stage and annual recurring revenue."</p>
+                </div>
+                <A href="/renewals?window=60" {..} class="button">"Open renewals"</A>
+            </div>
+            <Transition fallback=|| view! { <Loading text="Loading renewals…"/> }>
+                {move || {
+                    renewals
+                        .get()
+                        .map(|result| match result {
+                            Ok(page) => view! { <RenewalsPanelTable page=page user_names=user_names/> }.into_any(),
+                            Err(error) => view! {
+                                <ErrorState alert=alert_for(&error, "load renewals") retry=move || renewals.refetch()/>
+                            }
+                            .into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RenewalsPanelTable(page: RenewalPage, user_names: Memo<Option<HashMap<UserId, String>>>) -> impl IntoView {
+    if page.items.is_empty() {
+        return view! {
+            <EmptyState
+                title="No renewals soon"
+                detail=format!("No subscription period ends and no account renews in the next {} days.", page.window)
+            />
+        }
+        .into_any();
+    }
+
+    let more = (page.total > page.items.len() as i64)
+        .then(|| view! { <p class="table-note">{format!("The first {} of {} renewals.", page.items.len(), page.total)}</p> });
+    let rows = page
+        .items
+        .into_iter()
+        .map(|entry| {
+            let name = entry.account.name.clone();
+            let arr = arr_text(&entry);
+            view! {
+                <tr data-account-id=entry.account.id.to_string()>
+                    <td class="cell-primary"><A href=format!("/accounts/{}", entry.account.id)>{name}</A></td>
+                    <td>{csm_name(entry.account.csm_id, user_names)}</td>
+                    <td>{labels::date(entry.renewal_date)}</td>
+                    <td class="numeric">{labels::days_left(entry.days_to_renewal)}</td>
+                    <td class="numeric">{arr}</td>
+                    <td><RenewalStageCell entry=entry.clone()/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table" aria-label="Upcoming renewals">
+                <thead>
+                    <tr>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"CSM"</th>
+                        <th scope="col">"Renewal date"</th>
+                        <th scope="col" class="numeric">"Days left"</th>
+                        <th scope="col" class="numeric">"ARR"</th>
+                        <th scope="col">"Stage"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {more}
+    }
+    .into_any()
 }
 
 #[component]
