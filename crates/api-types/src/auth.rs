@@ -19,6 +19,12 @@ pub struct BusinessSummary {
     pub id: crm_core::BusinessId,
     pub name: String,
     pub slug: String,
+    /// The features the business uses, for every user to hide what is off.
+    #[serde(default)]
+    pub features: crate::settings::FeatureToggles,
+    /// The names the app shows for accounts, CSMs and stages.
+    #[serde(default)]
+    pub labels: crate::settings::FieldLabels,
 }
 
 /// The signed-in user, their business and, for browser sessions, the CSRF token to send

@@ -254,7 +254,16 @@ impl App {
         };
         Ok(Session {
             user: user_view(&user)?,
-            business: BusinessSummary { id: parse_id(&business.id)?, name: business.name, slug: business.slug },
+            business: {
+                let (features, labels) = crate::settings::features_and_labels(&business)?;
+                BusinessSummary {
+                    id: parse_id(&business.id)?,
+                    name: business.name,
+                    slug: business.slug,
+                    features,
+                    labels,
+                }
+            },
             csrf_token,
         })
     }

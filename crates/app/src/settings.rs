@@ -93,9 +93,8 @@ pub(crate) fn feature_on(business: &BusinessRow, feature: Feature) -> AppResult<
     })
 }
 
-fn settings_view(business: &BusinessRow) -> AppResult<BusinessSettings> {
-    let health = health_settings(business)?;
-    let renewal = renewal_settings(business)?;
+/// Returns the business's feature toggles and labels, with defaults for those not set.
+pub(crate) fn features_and_labels(business: &BusinessRow) -> AppResult<(FeatureToggles, FieldLabels)> {
     let stored = stored_settings(business)?;
     let mut labels = FieldLabels::default();
     if let Some(saved) = stored.labels {
@@ -103,11 +102,18 @@ fn settings_view(business: &BusinessRow) -> AppResult<BusinessSettings> {
         labels.csm = saved.csm;
         labels.stages.extend(saved.stages);
     }
+    Ok((stored.features.unwrap_or_default(), labels))
+}
+
+fn settings_view(business: &BusinessRow) -> AppResult<BusinessSettings> {
+    let health = health_settings(business)?;
+    let renewal = renewal_settings(business)?;
+    let (features, labels) = features_and_labels(business)?;
     Ok(BusinessSettings {
         allowed_roles: allowed_roles(business)?,
         health_weights: health.weights,
         at_risk_threshold: health.at_risk_threshold,
-        features: stored.features.unwrap_or_default(),
+        features,
         uplift_percentage: renewal.uplift_percentage,
         reminder_cadence: renewal.reminder_cadence,
         labels,

@@ -324,6 +324,10 @@ backend_tests! {
         assert_eq!(saved["labels"]["stages"]["active"], "Active");
         assert_eq!((saved["features"]["success_plans"].as_bool(), saved["features"]["renewals"].as_bool()), (Some(false), Some(true)));
         assert_eq!(expect_json(admin.get("/api/v1/settings"), 200), saved);
+        // Every user learns the toggles and labels from the session, settings being admin only.
+        let session = expect_json(manager.get("/api/v1/me"), 200);
+        assert_eq!(session["business"]["features"], saved["features"]);
+        assert_eq!(session["business"]["labels"], saved["labels"]);
         for (body, field) in [
             (json!({"uplift_percentage": 100.5}), "uplift_percentage"),
             (json!({"uplift_percentage": 2.125}), "uplift_percentage"),
