@@ -144,6 +144,30 @@ fn without_smtp_mail_waits_in_the_outbox(database: TestDatabase) {
     common::expect_problem(manager.get("/api/v1/outbox"), 403, "forbidden", None);
 }
 
+fn failed_mail_waits_with_its_error(database: TestDatabase) {
+    // A port nobody listens on: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = closed.local_addr().expect("its address").port();
+    drop(closed);
+    let url = format!("smtp://127.0.0.1:{port}");
+    let server = TestServer::start_with_env(database, &[("MANGO_CS_SMTP_URL", url.as_str())]);
+    let (admin, _csm, _acme) = setup(&server);
+    assert_eq!(run(&admin, "2026-07-01")["counts"]["mails"], 1);
+    let outbox = expect_json(admin.get("/api/v1/outbox"), 200);
+    let mail = &outbox["items"][0];
+    assert_eq!(mail["status"], "pending", "a failed mail stays to be retried: {mail}");
+    assert_eq!(mail["attempts"], 1);
+    assert!(mail["last_error"].as_str().is_some_and(|error| !error.is_empty()), "{mail}");
+    let created =
+        chrono::DateTime::parse_from_rfc3339(mail["created_at"].as_str().unwrap_or_default()).expect("a time");
+    let next =
+        chrono::DateTime::parse_from_rfc3339(mail["next_attempt_at"].as_str().unwrap_or_default()).expect("a time");
+    assert!(next - created >= chrono::Duration::seconds(29), "the retry waits: {mail}");
+    // Running the job again neither drops nor duplicates the mail.
+    run(&admin, "2026-07-01");
+    assert_eq!(expect_json(admin.get("/api/v1/outbox"), 200)["total"], 1);
+}
+
 mod sqlite {
     use super::*;
 
@@ -155,6 +179,11 @@ mod sqlite {
     #[test]
     fn without_smtp_mail_waits_in_the_outbox() {
         super::without_smtp_mail_waits_in_the_outbox(TestDatabase::sqlite());
+    }
+
+    #[test]
+    fn failed_mail_waits_with_its_error() {
+        super::failed_mail_waits_with_its_error(TestDatabase::sqlite());
     }
 }
 
@@ -170,5 +199,10 @@ mod postgres {
     #[test]
     fn without_smtp_mail_waits_in_the_outbox() {
         super::without_smtp_mail_waits_in_the_outbox(TestDatabase::postgres());
+    }
+
+    #[test]
+    fn failed_mail_waits_with_its_error() {
+        super::failed_mail_waits_with_its_error(TestDatabase::postgres());
     }
 }
