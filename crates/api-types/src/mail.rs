@@ -11,8 +11,8 @@ pub struct OutboxMail {
     pub to: String,
     pub subject: String,
     pub text_body: String,
-    /// `pending` (to send), `sending`, `sent`, `held` (no SMTP server configured, kept to
-    /// read here) or `failed` (the sender stopped mid-send; not resent).
+    /// `pending` (to send, or waiting for a server with SMTP), `sending`, `sent` or
+    /// `failed` (the sender stopped mid-send; not resent).
     pub status: String,
     pub attempts: i32,
     /// The error of the last failed attempt.

@@ -221,7 +221,7 @@ impl App {
         drop(connection);
         if job == Job::RenewalReminders && run.status == "succeeded" {
             // The mails are in the outbox already; a failure here leaves them for a retry.
-            if let Err(failure) = self.deliver_mail() {
+            if let Err(failure) = self.deliver_mail(Some(&business.id)) {
                 warn!(error = %failure, "delivering the reminder mails failed; they stay in the outbox");
             }
         }

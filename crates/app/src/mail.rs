@@ -1,6 +1,6 @@
 //! Mail: every mail is written to the outbox in the transaction that decides to send it,
-//! then delivered over SMTP by [`App::deliver_mail`]. Without an SMTP server the outbox
-//! keeps the mails for admins to read.
+//! then delivered over SMTP by [`App::deliver_mail`]. Without an SMTP server the mails wait
+//! in the outbox, where admins read them, until a server with SMTP sends them.
 //!
 //! A failed delivery stays pending with its error and is tried again after 30 seconds,
 //! then twice as long each time up to an hour. A mail is never dropped, and a mail whose
@@ -31,6 +31,18 @@ pub struct MailSettings {
     pub from: String,
     /// The address users open the app at, for links in mails.
     pub public_url: String,
+}
+
+impl MailSettings {
+    /// Checks the SMTP URL, so a bad one stops the start instead of failing each delivery.
+    pub fn check(&self) -> Result<(), String> {
+        match self.smtp_url.as_deref() {
+            None => Ok(()),
+            Some(url) => SmtpTransport::from_url(url)
+                .map(|_| ())
+                .map_err(|error| format!("MANGO_CS_SMTP_URL is invalid: {error}")),
+        }
+    }
 }
 
 impl Default for MailSettings {
@@ -68,15 +80,15 @@ pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Writes mails to the outbox: pending when an SMTP server is configured, else held.
+/// Writes mails to the outbox as pending. Whichever process has SMTP configured sends them,
+/// so a job run from a command line without SMTP loses nothing.
 pub(crate) fn queue(
     connection: &mut DbConnection,
     scope: &Scope,
-    settings: &MailSettings,
     mails: Vec<OutgoingMail>,
     at: NaiveDateTime,
 ) -> AppResult<usize> {
-    let status = if settings.smtp_url.is_some() { "pending" } else { "held" };
+    let status = "pending";
     let rows: Vec<MailRow> = mails
         .into_iter()
         .map(|mail| MailRow {
@@ -127,9 +139,9 @@ fn outbox_view(row: &MailRow) -> OutboxMail {
 }
 
 impl App {
-    /// Sends every pending mail that is due, of all businesses, and returns how many went
-    /// out. Does nothing without an SMTP server.
-    pub fn deliver_mail(&self) -> AppResult<usize> {
+    /// Sends every pending mail that is due, of one business or of all, and returns how
+    /// many went out. Does nothing without an SMTP server.
+    pub fn deliver_mail(&self, business_id: Option<&str>) -> AppResult<usize> {
         let settings = &self.config().mail;
         let Some(url) = settings.smtp_url.as_deref() else { return Ok(0) };
         let mut connection = self.connection()?;
@@ -146,7 +158,7 @@ impl App {
             }
         };
         let mut sent = 0;
-        while let Some(mail) = queries::claim_due(&mut connection, now())? {
+        while let Some(mail) = queries::claim_due(&mut connection, now(), business_id)? {
             let outcome = message(settings, &mail)
                 .and_then(|message| transport.send(&message).map(|_| ()).map_err(|failure| failure.to_string()));
             match outcome {
@@ -172,8 +184,8 @@ impl App {
         tenant.require_admin()?;
         let (limit, offset) = limit_and_offset(params.limit, params.offset)?;
         if let Some(status) = params.status.as_deref() {
-            if !["pending", "sending", "sent", "held", "failed"].contains(&status) {
-                return Err(AppError::invalid("status", "must be pending, sending, sent, held or failed"));
+            if !["pending", "sending", "sent", "failed"].contains(&status) {
+                return Err(AppError::invalid("status", "must be pending, sending, sent or failed"));
             }
         }
         let mut connection = self.connection()?;

@@ -113,8 +113,8 @@ fn checked_lines(inputs: &[ProposalLineInput]) -> AppResult<Vec<StoredLine>> {
                 &input.description,
                 MAX_DESCRIPTION_CHARS,
             );
-            if input.quantity < 1 {
-                errors.add(format!("lines[{index}].quantity"), "must be 1 or more");
+            if input.quantity < 0 {
+                errors.add(format!("lines[{index}].quantity"), "must be 0 or more");
             }
             if input.list_unit_amount < 0 {
                 errors.add(format!("lines[{index}].list_unit_amount"), "must be 0 or more, in minor units");
@@ -146,6 +146,14 @@ fn summary(row: &ProposalRow) -> AppResult<String> {
         format_minor(row.total_amount, &row.currency),
         row.currency
     ))
+}
+
+fn changed_meanwhile() -> AppError {
+    AppError::Conflict {
+        code: "proposal_changed",
+        field: None,
+        message: "the proposal changed while this change was made; reload it and try again".into(),
+    }
 }
 
 fn find_proposal(connection: &mut DbConnection, scope: &Scope, id: &str) -> AppResult<ProposalRow> {
@@ -276,7 +284,9 @@ impl App {
             }
             let at = now();
             row.updated_at = at;
-            queries::update(connection, &scope, &row)?;
+            if queries::update_if_unchanged(connection, &scope, &row, &before.status, before.updated_at)? == 0 {
+                return Err(changed_meanwhile());
+            }
             let subject = format!("Renewal proposal edited: {}", summary(&row)?);
             record_system_activity(connection, &scope, &row.account_id, &subject, None, Some(tenant.user_id), at)?;
             proposal_view(&row)
@@ -308,9 +318,12 @@ impl App {
                 });
             }
             let at = now();
+            let (read_status, read_updated_at) = (row.status.clone(), row.updated_at);
             row.status = input.status.as_str().to_owned();
             row.updated_at = at;
-            queries::update(connection, &scope, &row)?;
+            if queries::update_if_unchanged(connection, &scope, &row, &read_status, read_updated_at)? == 0 {
+                return Err(changed_meanwhile());
+            }
             let subject = format!("Renewal proposal {}: {}", input.status.as_str(), summary(&row)?);
             record_system_activity(connection, &scope, &row.account_id, &subject, None, Some(tenant.user_id), at)?;
             proposal_view(&row)
@@ -345,7 +358,7 @@ mod tests {
         };
         assert!(checked_lines(std::slice::from_ref(&good)).is_ok());
         assert!(checked_lines(&[]).is_err());
-        let bad = ProposalLineInput { quantity: 0, ..good };
+        let bad = ProposalLineInput { quantity: -1, ..good };
         let Err(AppError::Validation(errors)) = checked_lines(&[bad]) else { panic!("rejected") };
         assert_eq!(errors.0[0].field, "lines[0].quantity");
     }

@@ -23,6 +23,8 @@ use crate::App;
 
 /// Most thresholds a reminder cadence may hold.
 const MAX_CADENCE_STEPS: usize = 12;
+/// Times a settings change is retried when another change wrote first.
+const MAX_WRITE_ATTEMPTS: usize = 5;
 /// Maximum label length, in characters.
 const MAX_LABEL_CHARS: usize = 40;
 
@@ -174,17 +176,19 @@ impl App {
                 Vec::new()
             })
         });
-        let mut stored = stored_settings(&business)?;
-        let mut labels = settings_view(&business)?.labels;
+        // Checked label changes, applied to the labels as stored when written.
+        let mut label_account = None;
+        let mut label_csm = None;
+        let mut label_stages = Vec::new();
         if let Some(update) = &input.labels {
             if let Some(account) = &update.account {
-                labels.account = label(&mut errors, "labels.account", account);
+                label_account = Some(label(&mut errors, "labels.account", account));
             }
             if let Some(csm) = &update.csm {
-                labels.csm = label(&mut errors, "labels.csm", csm);
+                label_csm = Some(label(&mut errors, "labels.csm", csm));
             }
             for (stage, text) in update.stages.iter().flatten() {
-                labels.stages.insert(*stage, label(&mut errors, &format!("labels.stages.{stage}"), text));
+                label_stages.push((*stage, label(&mut errors, &format!("labels.stages.{stage}"), text)));
             }
         }
         errors.into_result()?;
@@ -216,27 +220,54 @@ impl App {
             || cadence.is_some()
             || input.labels.is_some();
         if changes_stored {
-            if let Some(weights) = input.health_weights {
-                stored.health_weights = Some(weights);
+            // Read, change and write the JSON column only if nobody wrote it in between,
+            // else read it again, so concurrent changes to different settings all land.
+            let mut attempts = 0;
+            loop {
+                let business =
+                    queries::find(&mut connection, &business_id)?.ok_or_else(|| AppError::not_found("business"))?;
+                let mut stored = stored_settings(&business)?;
+                if let Some(weights) = input.health_weights {
+                    stored.health_weights = Some(weights);
+                }
+                if let Some(threshold) = input.at_risk_threshold {
+                    stored.at_risk_threshold = Some(threshold);
+                }
+                if let Some(update) = &input.features {
+                    let mut features = stored.features.clone().unwrap_or_default();
+                    features.apply(update);
+                    stored.features = Some(features);
+                }
+                if let Some(uplift) = uplift {
+                    stored.uplift_percentage = Some(uplift);
+                }
+                if let Some(cadence) = &cadence {
+                    stored.reminder_cadence = Some(cadence.clone());
+                }
+                if input.labels.is_some() {
+                    let mut labels = features_and_labels(&business)?.1;
+                    if let Some(account) = &label_account {
+                        labels.account = account.clone();
+                    }
+                    if let Some(csm) = &label_csm {
+                        labels.csm = csm.clone();
+                    }
+                    labels.stages.extend(label_stages.iter().cloned());
+                    stored.labels = Some(labels);
+                }
+                let text = store::to_json_text(&stored)?;
+                if queries::update_settings_if(&mut connection, &business_id, &business.settings, &text, now())? == 1 {
+                    break;
+                }
+                attempts += 1;
+                if attempts >= MAX_WRITE_ATTEMPTS {
+                    return Err(AppError::Conflict {
+                        code: "settings_changed",
+                        field: None,
+                        message: "the settings kept changing while this change was saved; try again".into(),
+                    });
+                }
             }
-            if let Some(threshold) = input.at_risk_threshold {
-                stored.at_risk_threshold = Some(threshold);
-            }
-            if let Some(update) = &input.features {
-                let mut features = stored.features.clone().unwrap_or_default();
-                features.apply(update);
-                stored.features = Some(features);
-            }
-            if let Some(uplift) = uplift {
-                stored.uplift_percentage = Some(uplift);
-            }
-            if let Some(cadence) = cadence {
-                stored.reminder_cadence = Some(cadence);
-            }
-            if input.labels.is_some() {
-                stored.labels = Some(labels);
-            }
-            queries::update_settings(&mut connection, &business_id, &store::to_json_text(&stored)?, now())?;
             info!(business_id, "settings changed");
         }
 

@@ -205,7 +205,9 @@ fn open(database_url: &str, pool_size: u32) -> anyhow::Result<App> {
     let (pool, backend) = store::connect(database_url, pool_size)
         .with_context(|| "cannot open the database; check DATABASE_URL and that the database server is running")?;
     tracing::info!(backend = backend.name(), "database ready");
-    Ok(App::new(pool, backend, AppConfig { mail: mail_settings(), ..AppConfig::default() }))
+    let mail = mail_settings();
+    mail.check().map_err(|message| anyhow::anyhow!(message))?;
+    Ok(App::new(pool, backend, AppConfig { mail, ..AppConfig::default() }))
 }
 
 /// Reads where mail goes from the environment: `MANGO_CS_SMTP_URL` (none keeps mail in

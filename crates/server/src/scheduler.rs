@@ -77,7 +77,7 @@ pub fn start_mail(app: App) {
         loop {
             actix_web::rt::time::sleep(Duration::from_secs(MAIL_INTERVAL_SECS)).await;
             let app = app.clone();
-            match actix_web::web::block(move || app.deliver_mail()).await {
+            match actix_web::web::block(move || app.deliver_mail(None)).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(failure)) => warn!(error = %failure, "mail delivery could not run"),
                 Err(failure) => error!(error = %failure, "mail delivery thread failed"),

@@ -111,6 +111,9 @@ fn reminders_reach_smtp_once(database: TestDatabase) {
     expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [renewed]})), 200);
     assert_eq!(run(&admin, "2026-11-14")["counts"]["reminders"], 1);
     assert_eq!(subjects(&smtp).last().map(String::as_str), Some("Urgent: Acme renews in 14 days (Growth)"));
+    // A backfill for an earlier date would be due the 90-day reminder of this term, but the
+    // more urgent 14-day one went out already.
+    assert_eq!(run(&admin, "2026-09-15")["counts"]["reminders"], 0);
 
     // Churning entries say so; a CSM who turned mail off gets the reminder in the app only.
     let churning = subscription("S2", &acme, "cancelled", "2026-12-03T10:00:00Z");
@@ -135,11 +138,20 @@ fn without_smtp_mail_waits_in_the_outbox(database: TestDatabase) {
     assert_eq!(run(&admin, "2026-07-01")["counts"]["mails"], 1);
     let outbox = expect_json(admin.get("/api/v1/outbox"), 200);
     assert_eq!(outbox["total"], 1);
-    assert_eq!(outbox["items"][0]["status"], "held");
+    assert_eq!(outbox["items"][0]["status"], "pending", "it waits for a server with SMTP");
     assert_eq!(outbox["items"][0]["to"], "csm@acme.test");
     assert_eq!(outbox["items"][0]["subject"], "Acme renews in 29 days (Growth)");
     assert!(outbox["items"][0]["text_body"].as_str().is_some_and(|body| body.contains("Renewal date: 2026-07-30")));
     common::expect_problem(admin.get("/api/v1/outbox?status=lost"), 422, "validation_failed", Some("status"));
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_mango-cs"))
+        .args(["jobs", "run", "renewal-reminders", "--as-of", "2026-07-01"])
+        .env("DATABASE_URL", server.database.url())
+        .env("MANGO_CS_SMTP_URL", "ftp://127.0.0.1:25")
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run the command line");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("MANGO_CS_SMTP_URL is invalid"), "{refused:?}");
     let manager = server.user("acme", "manager@acme.test", Role::Manager);
     common::expect_problem(manager.get("/api/v1/outbox"), 403, "forbidden", None);
 }

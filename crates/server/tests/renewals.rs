@@ -278,7 +278,7 @@ backend_tests! {
         expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 100.5})), 422, "validation_failed", Some("uplift_percentage"));
         expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 7.255})), 422, "validation_failed", Some("uplift_percentage"));
         expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": []})), 422, "validation_failed", Some("lines"));
-        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": [{"description": "x", "quantity": 0, "list_unit_amount": 1, "interval": "year"}]})), 422, "validation_failed", Some("lines[0].quantity"));
+        expect_problem(admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"lines": [{"description": "x", "quantity": -1, "list_unit_amount": 1, "interval": "year"}]})), 422, "validation_failed", Some("lines[0].quantity"));
         assert_eq!(expect_json(admin.get(&format!("/api/v1/proposals/{id}")), 200), edited, "rejected edits change nothing");
 
         expect_problem(admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "won"})), 409, "invalid_transition", Some("status"));
@@ -413,4 +413,56 @@ backend_tests! {
         let second = expect_json(admin.get(&format!("/api/v1/expansion-candidates?as_of={AS_OF}&limit=1&offset=1")), 200);
         assert_eq!((second["total"].as_i64(), second["items"][0]["account"]["name"].as_str()), (Some(3), Some("Ready 30")));
     }
+
+    fn concurrent_changes_do_not_overwrite(server) {
+        server.business("acme");
+        let admin = server.user("acme", "admin@acme.test", Role::Admin);
+        let acme = account(&admin, json!({"name": "Acme", "stage": "active"}));
+        expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [subscription("S1", &acme, "active", "year", 1, 10_000, "EUR", "2026-07-20T00:00:00Z")]})), 200);
+        let page = expect_json(admin.get(&format!("/api/v1/renewals?as_of={AS_OF}")), 200);
+        let subscription_id = page["items"][0]["subscription"]["id"].as_str().unwrap_or_default().to_owned();
+        let draft = expect_json(admin.post(&format!("/api/v1/renewals/{subscription_id}/proposal"), &json!({})), 201);
+        let id = draft["id"].as_str().unwrap_or_default().to_owned();
+
+        // Edits racing a move to sent: every answer is 200 or 409, and a 200 for the move
+        // means the proposal stays sent.
+        let (moved, edits): (u16, Vec<u16>) = std::thread::scope(|threads| {
+            let edits: Vec<_> = (0..5)
+                .map(|n| {
+                    let (admin, id) = (&admin, &id);
+                    threads.spawn(move || admin.patch(&format!("/api/v1/proposals/{id}"), &json!({"uplift_percentage": 10 + n})).status().as_u16())
+                })
+                .collect();
+            let moved = admin.post(&format!("/api/v1/proposals/{id}/status"), &json!({"status": "sent"})).status().as_u16();
+            (moved, edits.into_iter().map(|edit| edit.join().unwrap_or(0)).collect())
+        });
+        assert!(edits.iter().all(|status| *status == 200 || *status == 409), "{edits:?}");
+        if moved == 200 {
+            assert_eq!(expect_json(admin.get(&format!("/api/v1/proposals/{id}")), 200)["status"], "sent");
+        } else {
+            assert_eq!(moved, 409, "the move either lands or is told about the race");
+        }
+
+        // Settings changed at once each keep their value.
+        let bodies = [
+            json!({"uplift_percentage": 11}),
+            json!({"reminder_cadence": [101]}),
+            json!({"labels": {"account": "Client"}}),
+            json!({"at_risk_threshold": 31}),
+        ];
+        let statuses: Vec<u16> = std::thread::scope(|threads| {
+            let handles: Vec<_> = bodies.iter().map(|body| {
+                let admin = &admin;
+                threads.spawn(move || admin.patch("/api/v1/settings", body).status().as_u16())
+            }).collect();
+            handles.into_iter().map(|handle| handle.join().unwrap_or(0)).collect()
+        });
+        assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+        let settings = expect_json(admin.get("/api/v1/settings"), 200);
+        assert_eq!(settings["uplift_percentage"], json!(11.0));
+        assert_eq!(settings["reminder_cadence"], json!([101]));
+        assert_eq!(settings["labels"]["account"], "Client");
+        assert_eq!(settings["at_risk_threshold"], 31);
+    }
 }
+

@@ -58,6 +58,20 @@ pub fn update_settings(connection: &mut DbConnection, id: &str, settings: &str, 
     Ok(())
 }
 
+/// Writes the settings column only if it still holds `read`; returns 0 when another
+/// change wrote it first.
+pub fn update_settings_if(
+    connection: &mut DbConnection,
+    id: &str,
+    read: &str,
+    settings: &str,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(businesses::table.find(id).filter(businesses::settings.eq(read)))
+        .set((businesses::settings.eq(settings), businesses::updated_at.eq(now)))
+        .execute(connection)?)
+}
+
 /// Lists every business, for jobs that run across tenants.
 pub fn list_all(connection: &mut DbConnection) -> StoreResult<Vec<BusinessRow>> {
     Ok(businesses::table.order_by(businesses::slug).select(BusinessRow::as_select()).load(connection)?)

@@ -40,11 +40,18 @@ pub fn insert_many(connection: &mut DbConnection, rows: &[MailRow]) -> StoreResu
     Ok(())
 }
 
-/// Claims one pending mail that is due, of any business, for this sender: it moves to
+/// Claims one pending mail that is due, of one business or any, for this sender: it moves to
 /// `sending` only if no other sender claimed it first.
-pub fn claim_due(connection: &mut DbConnection, now: NaiveDateTime) -> StoreResult<Option<MailRow>> {
-    let candidates: Vec<String> = mail_outbox::table
-        .filter(mail_outbox::status.eq("pending"))
+pub fn claim_due(
+    connection: &mut DbConnection,
+    now: NaiveDateTime,
+    business_id: Option<&str>,
+) -> StoreResult<Option<MailRow>> {
+    let mut due = mail_outbox::table.filter(mail_outbox::status.eq("pending")).into_boxed();
+    if let Some(business_id) = business_id {
+        due = due.filter(mail_outbox::business_id.eq(business_id.to_owned()));
+    }
+    let candidates: Vec<String> = due
         .filter(mail_outbox::next_attempt_at.le(now))
         .order_by((mail_outbox::next_attempt_at.asc(), mail_outbox::id.asc()))
         .limit(10)

@@ -76,10 +76,22 @@ pub fn list_for_account(
     Ok((rows, total))
 }
 
-/// Writes every column of the row, scoped to its business.
-pub fn update(connection: &mut DbConnection, scope: &Scope, row: &ProposalRow) -> StoreResult<usize> {
+/// Writes every column of the row if the stored one is still as it was read (same status
+/// and update time), so two concurrent changes cannot overwrite each other. Returns 0 when
+/// another change came first.
+pub fn update_if_unchanged(
+    connection: &mut DbConnection,
+    scope: &Scope,
+    row: &ProposalRow,
+    read_status: &str,
+    read_updated_at: NaiveDateTime,
+) -> StoreResult<usize> {
     Ok(diesel::update(
-        proposals::table.filter(proposals::business_id.eq(scope.business_id())).filter(proposals::id.eq(&row.id)),
+        proposals::table
+            .filter(proposals::business_id.eq(scope.business_id()))
+            .filter(proposals::id.eq(&row.id))
+            .filter(proposals::status.eq(read_status))
+            .filter(proposals::updated_at.eq(read_updated_at)),
     )
     .set(row)
     .execute(connection)?)

@@ -38,6 +38,9 @@ pub struct ReminderCounts {
 
 /// One reminder to send.
 struct Reminder {
+    /// The key without the threshold: one subscription's period.
+    key_prefix: String,
+    threshold: u32,
     key: String,
     account_id: String,
     csm_id: String,
@@ -136,6 +139,8 @@ pub(crate) fn send_reminders(
             escape_html(&link)
         );
         reminders.push(Reminder {
+            key_prefix: format!("renewal-reminder:{}:{renewal_date}:", subscription.id),
+            threshold: threshold_days,
             key: format!("renewal-reminder:{}:{renewal_date}:{threshold_days}", subscription.id),
             account_id: account.id.clone(),
             csm_id,
@@ -145,9 +150,22 @@ pub(crate) fn send_reminders(
         });
     }
 
-    let keys: Vec<String> = reminders.iter().map(|reminder| reminder.key.clone()).collect();
+    // A reminder is due unless one as urgent or more went out for the same period, so a
+    // run for an earlier date (a backfill) never sends a staler reminder after a newer one.
+    let keys: Vec<String> = reminders
+        .iter()
+        .flat_map(|reminder| {
+            settings.reminder_cadence.iter().map(move |threshold| format!("{}{threshold}", reminder.key_prefix))
+        })
+        .collect();
     let sent: HashSet<String> = activity_queries::existing_keys(connection, scope, &keys)?.into_iter().collect();
-    reminders.retain(|reminder| !sent.contains(&reminder.key));
+    reminders.retain(|reminder| {
+        !settings
+            .reminder_cadence
+            .iter()
+            .filter(|threshold| **threshold <= reminder.threshold)
+            .any(|threshold| sent.contains(&format!("{}{threshold}", reminder.key_prefix)))
+    });
     if reminders.is_empty() {
         return Ok(ReminderCounts::default());
     }
@@ -196,7 +214,7 @@ pub(crate) fn send_reminders(
             })
         })
         .collect();
-    let mail_count = queue(connection, scope, mail, mails, at)?;
+    let mail_count = queue(connection, scope, mails, at)?;
     let outgoing = reminders
         .iter()
         .map(|reminder| Outgoing {

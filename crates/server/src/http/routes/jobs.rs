@@ -62,9 +62,9 @@ pub async fn run_renewal_reminders(
 
 /// List the mail outbox
 ///
-/// Admin only. Every mail of the business, newest first: those sent, those waiting or
-/// retrying with their last error, and, when no SMTP server is configured, those held
-/// here to read.
+/// Admin only. Every mail of the business, newest first: those sent, and those waiting
+/// or retrying with their last error. Without an SMTP server the mails wait here to be
+/// read until a server with SMTP sends them.
 #[utoipa::path(
     get, path = "/api/v1/outbox", operation_id = "list_outbox", tag = "jobs",
     params(OutboxListParams),
