@@ -465,4 +465,3 @@ backend_tests! {
         assert_eq!(settings["at_risk_threshold"], 31);
     }
 }
-
