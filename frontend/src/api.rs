@@ -20,7 +20,7 @@ use api_types::notifications::{
     MarkedRead, Notification, NotificationListParams, NotificationPage, NotificationPreferences,
 };
 use api_types::proposals::{Proposal, ProposalStatusChange, ProposalUpdate};
-use api_types::renewals::{RenewalListParams, RenewalPage, RenewalSummary};
+use api_types::renewals::{ExpansionCandidate, ExpansionListParams, RenewalListParams, RenewalPage, RenewalSummary};
 use api_types::users::{
     ApiToken, ApiTokenCreate, ApiTokenCreated, BusinessSettings, BusinessSettingsUpdate, User, UserCreate, UserUpdate,
 };
@@ -308,8 +308,10 @@ pub async fn settings() -> Result<BusinessSettings, ApiError> {
     get("/api/v1/settings").await
 }
 
+/// Saves the settings that `body` carries. The server treats PUT like PATCH here, so
+/// settings left out keep their values.
 pub async fn update_settings(body: &BusinessSettingsUpdate) -> Result<BusinessSettings, ApiError> {
-    patch("/api/v1/settings", body).await
+    write("PUT", "/api/v1/settings", body).await
 }
 
 // Custom fields.
@@ -396,6 +398,12 @@ pub async fn change_proposal_status(id: &str, status: ProposalStatus) -> Result<
 
 pub async fn account_proposals(account: AccountId, params: &PageParams) -> Result<Page<Proposal>, ApiError> {
     get(&format!("/api/v1/accounts/{account}/proposals{}", query_string(params))).await
+}
+
+/// Returns the accounts with a sign that they may buy more; 404 while the expansion
+/// feature is off.
+pub async fn expansion_candidates(params: &ExpansionListParams) -> Result<Page<ExpansionCandidate>, ApiError> {
+    get(&format!("/api/v1/expansion-candidates{}", query_string(params))).await
 }
 
 // Notifications.

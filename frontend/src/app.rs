@@ -10,6 +10,8 @@ use leptos_router::{path, NavigateOptions};
 use crate::alerts::Severity;
 use crate::api;
 use crate::bell::NotificationBell;
+use crate::business::{use_business, use_labels, Business};
+use crate::business_settings::Feature;
 use crate::components::{Loading, RoleBadge};
 use crate::notify::{use_notifier, Notifier};
 use crate::pages;
@@ -21,7 +23,27 @@ pub fn App() -> impl IntoView {
     let auth = Auth::new();
     provide_context(auth);
     provide_context(Notifier::new());
+    let business = Business::new();
+    provide_context(business);
     api::set_unauthorized_handler(move || auth.expire());
+
+    // Every session brings the toggles and labels; admins also load the full settings. They
+    // are replaced when a session starts and kept when it ends, because clearing them then
+    // would re-render the page that the session's end is disposing.
+    Effect::new(move |_| {
+        let Some(role) = auth.role() else {
+            return;
+        };
+        business.clear();
+        auth.session.with_untracked(|session| {
+            if let Some(session) = session {
+                business.adopt(&session.business);
+            }
+        });
+        if role.is_admin() {
+            business.load();
+        }
+    });
 
     // The session cookie is HttpOnly, so asking the server is the only way to know
     // whether the browser is signed in.
@@ -106,6 +128,7 @@ fn Shell() -> impl IntoView {
 #[component]
 fn SideNav() -> impl IntoView {
     let auth = use_auth();
+    let business = use_business();
     view! {
         <nav class="sidenav" aria-label="Main">
             <A href="/dashboard" {..} class="brand">
@@ -114,8 +137,10 @@ fn SideNav() -> impl IntoView {
             </A>
             <ul class="nav-list">
                 <li><A href="/dashboard">"Dashboard"</A></li>
-                <li><A href="/accounts">"Accounts"</A></li>
-                <li><A href="/renewals">"Renewals"</A></li>
+                <li><A href="/accounts">{move || business.labels().accounts()}</A></li>
+                <Show when=move || business.is_on(Feature::Renewals)>
+                    <li><A href="/renewals">"Renewals"</A></li>
+                </Show>
                 <li><A href="/import">"Import"</A></li>
                 <li><A href="/tokens">"API tokens"</A></li>
             </ul>
@@ -217,7 +242,7 @@ fn AdminOnly(children: ChildrenFn) -> impl IntoView {
                     <div class="state state-error">
                         <p class="state-title">"Admins only"</p>
                         <p class="state-detail">"This page is for admins. Ask an admin of your business if you need access."</p>
-                        <A href="/accounts">"Back to accounts"</A>
+                        <A href="/accounts">{format!("Back to {}", use_labels().accounts().to_lowercase())}</A>
                     </div>
                 }
             }

@@ -6,6 +6,9 @@ use health::HealthBand;
 use leptos::prelude::*;
 
 use crate::alerts::{Alert, FieldErrors, Severity};
+use crate::business::Business;
+use crate::business_settings::Feature;
+use crate::session::use_auth;
 use crate::{health_labels, labels};
 
 fn severity_class(severity: Severity) -> &'static str {
@@ -197,7 +200,9 @@ pub fn stage_class(stage: Stage) -> &'static str {
 
 #[component]
 pub fn StageBadge(stage: Stage) -> impl IntoView {
-    view! { <span class=stage_class(stage)>{stage.label()}</span> }
+    let business = use_context::<Business>();
+    let label = move || business.map(|business| business.labels()).unwrap_or_default().stage(stage);
+    view! { <span class=stage_class(stage)>{label}</span> }
 }
 
 /// "At risk" with the reasons in its tooltip and accessible name.
@@ -249,6 +254,21 @@ pub fn EmptyState(
             <p class="state-title">{title}</p>
             <p class="state-detail">{detail}</p>
             {children.map(|children| view! { <div class="state-actions">{children()}</div> })}
+        </div>
+    }
+}
+
+/// Renders the calm state of a page or panel whose feature the business turned off.
+#[component]
+pub fn FeatureOff(feature: Feature) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <div class="state state-empty" data-testid="feature-off">
+            <p class="state-title">"This feature is turned off for your business"</p>
+            <p class="state-detail">
+                {format!("{} is turned off in your business's settings.", feature.name())}
+                {move || if auth.is_admin() { " You can turn it on under Settings." } else { " Ask an admin if you need it." }}
+            </p>
         </div>
     }
 }

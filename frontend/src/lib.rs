@@ -1,7 +1,7 @@
 //! The Mango CS browser app: a Leptos single-page app that talks only to `/api/v1`.
 //!
-//! Modules without Leptos views (`account_draft`, `alerts`, `chart_geometry`,
-//! `csv_preview`, `forms`, `health_labels`, `health_settings`, `labels`, `list_query`,
+//! Modules without Leptos views (`account_draft`, `alerts`, `business_settings`,
+//! `chart_geometry`, `csv_preview`, `forms`, `health_labels`, `health_settings`, `labels`, `list_query`,
 //! `money`, `proposal_draft`, `redirect`, `renewal_query`) hold the state logic and are unit-tested natively with `cargo test`.
 
 pub mod account_draft;
@@ -9,6 +9,8 @@ pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod bell;
+pub mod business;
+pub mod business_settings;
 pub mod chart_geometry;
 pub mod charts;
 pub mod components;

@@ -14,6 +14,8 @@ use leptos_router::hooks::use_params_map;
 use crate::account_draft::{is_empty_update, AccountDraft};
 use crate::alerts::{alert_for, field_errors, Alert, FieldErrors, Severity};
 use crate::api::{self, ApiError, Problem};
+use crate::business::use_business;
+use crate::business_settings::Feature;
 use crate::components::{focus_first_invalid, set_document_title, ErrorState, HealthBadge, Loading, StageBadge};
 use crate::forms;
 use crate::labels;
@@ -73,6 +75,7 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountView(loaded: Loaded) -> impl IntoView {
     let Loaded { account, users, definitions } = loaded;
     let account_id = account.id;
+    let business = use_business();
     let account = RwSignal::new(account);
     let editing = RwSignal::new(false);
     Effect::new(move |_| set_document_title(&account.with(|account| account.name.clone())));
@@ -91,9 +94,17 @@ fn AccountView(loaded: Loaded) -> impl IntoView {
     let users = StoredValue::new(users);
 
     view! {
-        <p class="breadcrumb"><A href="/accounts">"Accounts"</A>" / "{move || account.with(|account| account.name.clone())}</p>
+        <p class="breadcrumb">
+            <A href="/accounts">{move || business.labels().accounts()}</A>
+            " / "
+            {move || account.with(|account| account.name.clone())}
+        </p>
         <AccountHeader account=account editing=editing/>
-        <HealthCard account_id=account_id/>
+        // NOTE: other roles cannot read the toggles, and a 404 from the health endpoint also
+        // means "not scored yet", so with health scores off they see the empty panel.
+        <Show when=move || business.is_on(Feature::HealthScore)>
+            <HealthCard account_id=account_id/>
+        </Show>
         <section class="card" aria-labelledby="account-details-title">
             <div class="card-header">
                 <h2 id="account-details-title">{move || if editing.get() { "Edit details" } else { "Details" }}</h2>
@@ -172,6 +183,7 @@ fn AccountFacts(
     definitions: StoredValue<Vec<CustomFieldDefinition>>,
 ) -> impl IntoView {
     let today = labels::today();
+    let business = use_business();
     move || {
         let account = account.get();
         let renewal = account
@@ -197,10 +209,12 @@ fn AccountFacts(
         let ae = name_of.with_value(|name_of| name_of(account.ae_id));
         view! {
             <dl class="facts">
-                <div><dt>"CSM"</dt><dd>{csm}</dd></div>
+                <div><dt>{move || business.labels().csm()}</dt><dd>{csm}</dd></div>
                 <div><dt>"AE"</dt><dd>{ae}</dd></div>
                 <div><dt>"Renewal"</dt><dd>{renewal}</dd></div>
-                <div><dt>"Health"</dt><dd><HealthBadge score=account.health_score/></dd></div>
+                {business.is_on(Feature::HealthScore).then(|| view! {
+                    <div><dt>"Health"</dt><dd><HealthBadge score=account.health_score/></dd></div>
+                })}
                 <div><dt>"Industry"</dt><dd>{account.industry.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"Billing customer ID"</dt><dd>{account.billing_customer_id.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"CRM record ID"</dt><dd>{account.external_id.clone().unwrap_or_else(|| "—".into())}</dd></div>

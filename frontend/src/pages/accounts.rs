@@ -16,6 +16,7 @@ use leptos_router::NavigateOptions;
 
 use crate::alerts::alert_for;
 use crate::api::{self, ApiError};
+use crate::business::use_business;
 use crate::components::{EmptyState, ErrorState, HealthBadge, Loading, PageHeader, Pager, RiskBadge, StageBadge};
 use crate::labels;
 use crate::list_query::{ListQuery, PAGE_SIZE};
@@ -42,8 +43,9 @@ pub fn AccountsPage() -> impl IntoView {
 
     let user_names = user_names(users);
 
+    let business = use_business();
     view! {
-        <PageHeader title="Accounts" subtitle="Your book of business: search, filter and open an account.">
+        <PageHeader title=business.labels().accounts() subtitle="Your book of business: search, filter and open an account.">
             <a
                 class="button"
                 href=move || api::accounts_csv_url(&view_query.get().filter_params())
@@ -100,6 +102,7 @@ fn Filters(
     go: Callback<ListQuery>,
     users: LocalResource<Result<Vec<User>, ApiError>>,
 ) -> impl IntoView {
+    let business = use_business();
     let search = RwSignal::new(view_query.get_untracked().q);
     let pending_search = StoredValue::new(None::<TimeoutHandle>);
 
@@ -169,7 +172,20 @@ fn Filters(
                 <label for="filter-stage">"Stage"</label>
                 <select id="filter-stage" on:change=set_stage prop:value=move || view_query.with(|query| query.stage.map(|stage| stage.to_string()).unwrap_or_default())>
                     <option value="">"All stages"</option>
-                    {Stage::ALL.iter().map(|stage| view! { <option value=stage.as_str()>{stage.label()}</option> }).collect_view()}
+                    {move || {
+                        // The options render again when the labels load, so each one
+                        // carries its own selection.
+                        let selected = view_query.with_untracked(|query| query.stage.map(|stage| stage.to_string()));
+                        business
+                            .labels()
+                            .stage_options()
+                            .into_iter()
+                            .map(|(value, label)| {
+                                let is_selected = selected.as_deref() == Some(value.as_str());
+                                view! { <option value=value selected=is_selected>{label}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="field">
@@ -181,7 +197,7 @@ fn Filters(
                 </select>
             </div>
             <div class="field">
-                <label for="filter-csm">"CSM"</label>
+                <label for="filter-csm">{move || business.labels().csm()}</label>
                 <select id="filter-csm" on:change=set_csm prop:value=move || view_query.with(|query| query.csm_id.map(|id| id.to_string()).unwrap_or_default())>
                     <option value="">"Anyone"</option>
                     {move || {
@@ -212,7 +228,7 @@ fn Filters(
 #[component]
 fn SortHeader(
     column: &'static str,
-    label: &'static str,
+    #[prop(into)] label: Signal<String>,
     view_query: Memo<ListQuery>,
     go: Callback<ListQuery>,
     #[prop(optional)] numeric: bool,
@@ -303,17 +319,18 @@ fn AccountTable(
         })
         .collect_view();
 
+    let business = use_business();
     view! {
         <div class="table-wrap">
             <table class="table">
                 <caption class="visually-hidden">"Accounts, sorted by the column marked in its header"</caption>
                 <thead>
                     <tr>
-                        <SortHeader column="name" label="Account" view_query=view_query go=go/>
+                        <SortHeader column="name" label=Signal::derive(move || business.labels().account()) view_query=view_query go=go/>
                         <th scope="col">"Stage"</th>
                         <SortHeader column="health_score" label="Health" view_query=view_query go=go numeric=true/>
                         <th scope="col">"Risk"</th>
-                        <th scope="col">"CSM"</th>
+                        <th scope="col">{move || business.labels().csm()}</th>
                         <SortHeader column="renewal_date" label="Renewal" view_query=view_query go=go/>
                         <SortHeader column="updated_at" label="Updated" view_query=view_query go=go/>
                     </tr>

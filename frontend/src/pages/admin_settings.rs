@@ -1,5 +1,6 @@
-//! Business settings: which roles may sign in to the app, and how the health score is
-//! weighted and when it flags an account at risk.
+//! Business settings: which roles may sign in to the app, how the health score is
+//! weighted and when it flags an account at risk, which features are on, the renewal
+//! settings and the labels.
 
 use api_types::users::{BusinessSettings, BusinessSettingsUpdate};
 use crm_core::Role;
@@ -9,10 +10,13 @@ use leptos::task::spawn_local;
 
 use crate::alerts::{alert_for, field_errors, Alert, FieldErrors};
 use crate::api;
+use crate::business::use_business;
 use crate::components::{focus_first_invalid, AlertSlot, ErrorState, FieldMessage, Loading, PageHeader, TextField};
 use crate::health_settings::{self, HealthSettingsDraft};
 use crate::labels;
 use crate::notify::use_notifier;
+use crate::pages::feature_settings::{FeatureTogglesForm, RenewalSettingsForm};
+use crate::pages::label_settings::LabelsForm;
 use crate::session::use_auth;
 
 fn role_description(role: Role) -> &'static str {
@@ -36,7 +40,10 @@ pub fn SettingsPage() -> impl IntoView {
                     .map(|result| match result {
                         Ok(current) => view! {
                             <AllowedRolesForm current=current.clone()/>
-                            <HealthSettingsForm current=current/>
+                            <FeatureTogglesForm current=current.clone()/>
+                            <HealthSettingsForm current=current.clone()/>
+                            <RenewalSettingsForm current=current.clone()/>
+                            <LabelsForm current=current/>
                         }
                         .into_any(),
                         Err(error) => view! {
@@ -52,6 +59,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn AllowedRolesForm(current: BusinessSettings) -> impl IntoView {
     let notifier = use_notifier();
+    let business = use_business();
     let my_role = use_auth().role();
     let allowed = RwSignal::new(current.allowed_roles);
     let errors = RwSignal::new(FieldErrors::new());
@@ -82,7 +90,8 @@ fn AllowedRolesForm(current: BusinessSettings) -> impl IntoView {
             .await
             {
                 Ok(saved) => {
-                    allowed.set(saved.allowed_roles);
+                    allowed.set(saved.allowed_roles.clone());
+                    business.store(saved);
                     notifier.success("Saved the allowed roles.");
                 }
                 Err(error) => {
@@ -144,6 +153,7 @@ fn AllowedRolesForm(current: BusinessSettings) -> impl IntoView {
 #[component]
 fn HealthSettingsForm(current: BusinessSettings) -> impl IntoView {
     let notifier = use_notifier();
+    let business = use_business();
     let initial = HealthSettingsDraft::from_settings(&current);
     let usage = RwSignal::new(initial.usage);
     let support = RwSignal::new(initial.support);
@@ -177,12 +187,13 @@ fn HealthSettingsForm(current: BusinessSettings) -> impl IntoView {
         spawn_local(async move {
             match api::update_settings(&update).await {
                 Ok(saved) => {
-                    let saved = HealthSettingsDraft::from_settings(&saved);
-                    usage.set(saved.usage);
-                    support.set(saved.support);
-                    sentiment.set(saved.sentiment);
-                    contract_risk.set(saved.contract_risk);
-                    threshold.set(saved.threshold);
+                    let fresh = HealthSettingsDraft::from_settings(&saved);
+                    business.store(saved);
+                    usage.set(fresh.usage);
+                    support.set(fresh.support);
+                    sentiment.set(fresh.sentiment);
+                    contract_risk.set(fresh.contract_risk);
+                    threshold.set(fresh.threshold);
                     notifier.success("Saved the health settings. The next health snapshot uses them.");
                 }
                 Err(error) => {

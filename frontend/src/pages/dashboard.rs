@@ -1,6 +1,6 @@
 //! The dashboard: how the live accounts spread over the health bands, the accounts at
-//! risk, lowest score first, and the next renewals. The page number is kept in the
-//! address.
+//! risk, lowest score first, the next renewals and the expansion candidates. The page
+//! number is kept in the address. Each section shows only while its feature is on.
 
 use std::collections::HashMap;
 
@@ -14,12 +14,15 @@ use leptos_router::NavigateOptions;
 
 use crate::alerts::alert_for;
 use crate::api;
+use crate::business::use_business;
+use crate::business_settings::Feature;
 use crate::charts::{BarChart, BarDatum};
 use crate::components::{EmptyState, ErrorState, HealthBadge, Loading, PageHeader, Pager, StageBadge};
 use crate::health_labels;
 use crate::labels;
 use crate::list_query::{ListQuery, PAGE_SIZE};
 use crate::pages::accounts::{csm_name, user_names};
+use crate::pages::expansion::ExpansionPanel;
 use crate::pages::renewals::{arr_text, RenewalStageCell};
 
 /// The look-ahead of the dashboard's renewals panel, in days, and its number of rows.
@@ -57,35 +60,44 @@ pub fn DashboardPage() -> impl IntoView {
         async move { api::dashboard(&DashboardParams { limit: Some(PAGE_SIZE), offset: Some(offset) }).await }
     });
     let refreshing = RwSignal::new(false);
+    let business = use_business();
 
     view! {
         <PageHeader title="Dashboard" subtitle="Health across your book of business and the accounts that need attention."/>
-        <div aria-busy=move || refreshing.get().to_string()>
-            <Transition fallback=|| view! { <Loading text="Loading the dashboard…"/> } set_pending=refreshing.write_only()>
-                {move || {
-                    dashboard
-                        .get()
-                        .map(|result| match result {
-                            Ok(dashboard) => view! {
-                                <Distribution dashboard=dashboard.clone()/>
-                                <AtRiskList dashboard=dashboard page=page.get_untracked() go=go user_names=user_names/>
-                            }
-                            .into_any(),
-                            Err(error) => view! {
-                                <ErrorState alert=alert_for(&error, "load the dashboard") retry=move || dashboard.refetch()/>
-                            }
-                            .into_any(),
-                        })
-                }}
-            </Transition>
-        </div>
-        <UpcomingRenewals user_names=user_names/>
+        <Show when=move || business.is_on(Feature::HealthScore)>
+            <div aria-busy=move || refreshing.get().to_string()>
+                <Transition fallback=|| view! { <Loading text="Loading the dashboard…"/> } set_pending=refreshing.write_only()>
+                    {move || {
+                        dashboard
+                            .get()
+                            .map(|result| match result {
+                                Ok(dashboard) => view! {
+                                    <Distribution dashboard=dashboard.clone()/>
+                                    <AtRiskList dashboard=dashboard page=page.get_untracked() go=go user_names=user_names/>
+                                }
+                                .into_any(),
+                                // `is_off_error` records the feature as off, which hides this part.
+                                Err(error) if business.is_off_error(Feature::HealthScore, &error) => ().into_any(),
+                                Err(error) => view! {
+                                    <ErrorState alert=alert_for(&error, "load the dashboard") retry=move || dashboard.refetch()/>
+                                }
+                                .into_any(),
+                            })
+                    }}
+                </Transition>
+            </div>
+        </Show>
+        <Show when=move || business.is_on(Feature::Renewals)>
+            <UpcomingRenewals user_names=user_names/>
+        </Show>
+        <ExpansionPanel user_names=user_names/>
     }
 }
 
 /// Renders the first renewals of the next 60 days with a link to the Renewals page.
 #[component]
 fn UpcomingRenewals(user_names: Memo<Option<HashMap<UserId, String>>>) -> impl IntoView {
+    let business = use_business();
     let renewals = LocalResource::new(|| async {
         let params =
             RenewalListParams { window: Some(RENEWALS_WINDOW), limit: Some(RENEWALS_SHOWN), ..RenewalListParams::default() };
@@ -107,6 +119,7 @@ fn UpcomingRenewals(user_names: Memo<Option<HashMap<UserId, String>>>) -> impl I
                         .get()
                         .map(|result| match result {
                             Ok(page) => view! { <RenewalsPanelTable page=page user_names=user_names/> }.into_any(),
+                            Err(error) if business.is_off_error(Feature::Renewals, &error) => ().into_any(),
                             Err(error) => view! {
                                 <ErrorState alert=alert_for(&error, "load renewals") retry=move || renewals.refetch()/>
                             }
@@ -150,13 +163,14 @@ fn RenewalsPanelTable(page: RenewalPage, user_names: Memo<Option<HashMap<UserId,
             }
         })
         .collect_view();
+    let business = use_business();
     view! {
         <div class="table-wrap">
             <table class="table" aria-label="Upcoming renewals">
                 <thead>
                     <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"CSM"</th>
+                        <th scope="col">{move || business.labels().account()}</th>
+                        <th scope="col">{move || business.labels().csm()}</th>
                         <th scope="col">"Renewal date"</th>
                         <th scope="col" class="numeric">"Days left"</th>
                         <th scope="col" class="numeric">"ARR"</th>
@@ -210,6 +224,7 @@ fn AtRiskList(
     go: Callback<u32>,
     user_names: Memo<Option<HashMap<UserId, String>>>,
 ) -> impl IntoView {
+    let business = use_business();
     let threshold = dashboard.at_risk_threshold;
     let total = dashboard.at_risk_total;
     let explanation = format!(
@@ -247,11 +262,11 @@ fn AtRiskList(
                 <table class="table" aria-label="At-risk accounts">
                     <thead>
                         <tr>
-                            <th scope="col">"Account"</th>
+                            <th scope="col">{move || business.labels().account()}</th>
                             <th scope="col" class="numeric">"Health"</th>
                             <th scope="col">"Stage"</th>
                             <th scope="col">"Reasons"</th>
-                            <th scope="col">"CSM"</th>
+                            <th scope="col">{move || business.labels().csm()}</th>
                             <th scope="col">"Renewal"</th>
                         </tr>
                     </thead>

@@ -16,7 +16,9 @@ use renewals::{RenewalStage, RenewalWindow};
 
 use crate::alerts::{alert_for, Alert};
 use crate::api;
-use crate::components::{AlertSlot, EmptyState, ErrorState, Loading, PageHeader, Pager};
+use crate::business::use_business;
+use crate::business_settings::Feature;
+use crate::components::{AlertSlot, EmptyState, ErrorState, FeatureOff, Loading, PageHeader, Pager};
 use crate::labels;
 use crate::money;
 use crate::pages::accounts::{csm_name, user_names};
@@ -47,9 +49,27 @@ pub(crate) fn arr_text(entry: &RenewalEntry) -> String {
     entry.arr.as_ref().map(money::format_money).unwrap_or_else(|| "—".to_owned())
 }
 
+/// Renders the pipeline, or the turned-off state while the renewals feature is off.
 #[component]
 pub fn RenewalsPage() -> impl IntoView {
+    let business = use_business();
+    view! {
+        <Show
+            when=move || business.is_on(Feature::Renewals)
+            fallback=|| view! {
+                <PageHeader title="Renewals"/>
+                <FeatureOff feature=Feature::Renewals/>
+            }
+        >
+            <RenewalPipeline/>
+        </Show>
+    }
+}
+
+#[component]
+fn RenewalPipeline() -> impl IntoView {
     let auth = use_auth();
+    let business = use_business();
     let me = Memo::new(move |_| auth.session.with(|session| session.as_ref().map(|session| session.user.id)));
     let query_map = use_query_map();
     let navigate = use_navigate();
@@ -90,6 +110,8 @@ pub fn RenewalsPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(summary) => view! { <StageChips summary=summary view_query=view_query go=go/> }.into_any(),
+                        // `is_off_error` records the feature as off, which shows the turned-off state.
+                        Err(error) if business.is_off_error(Feature::Renewals, &error) => ().into_any(),
                         Err(error) => view! {
                             <ErrorState alert=alert_for(&error, "load the renewal summary") retry=move || summary.refetch()/>
                         }
@@ -108,6 +130,7 @@ pub fn RenewalsPage() -> impl IntoView {
                                 <RenewalTable page=page view_query=view_query go=go user_names=user_names alert=alert/>
                             }
                             .into_any(),
+                            Err(error) if business.is_off_error(Feature::Renewals, &error) => ().into_any(),
                             Err(error) => view! {
                                 <ErrorState alert=alert_for(&error, "load renewals") retry=move || entries.refetch()/>
                             }
@@ -265,6 +288,7 @@ fn RenewalTable(
         .map(|entry| view! { <RenewalRow entry=entry user_names=user_names generating=generating alert=alert/> })
         .collect_view();
 
+    let business = use_business();
     view! {
         <div class="table-wrap">
             <table class="table">
@@ -273,8 +297,8 @@ fn RenewalTable(
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"CSM"</th>
+                        <th scope="col">{move || business.labels().account()}</th>
+                        <th scope="col">{move || business.labels().csm()}</th>
                         <th scope="col">"Renewal date"</th>
                         <th scope="col" class="numeric">"Days left"</th>
                         <th scope="col" class="numeric">"ARR"</th>
