@@ -61,8 +61,11 @@ fn non_blank(text: &str) -> Option<&str> {
 /// others as they are, so "Account manager" becomes "Account managers".
 pub fn plural(word: &str) -> String {
     let lower = word.to_lowercase();
-    let ends_in_consonant_y =
-        lower.ends_with('y') && !lower.ends_with("ay") && !lower.ends_with("ey") && !lower.ends_with("oy") && !lower.ends_with("uy");
+    let ends_in_consonant_y = lower.ends_with('y')
+        && !lower.ends_with("ay")
+        && !lower.ends_with("ey")
+        && !lower.ends_with("oy")
+        && !lower.ends_with("uy");
     if ends_in_consonant_y {
         format!("{}ies", &word[..word.len() - 1])
     } else if ["s", "x", "z", "ch", "sh"].iter().any(|ending| lower.ends_with(ending)) {
@@ -84,7 +87,11 @@ pub struct Business {
 
 impl Business {
     pub fn new() -> Self {
-        Business { settings: RwSignal::new(None), from_session: RwSignal::new(None), found_off: RwSignal::new(Vec::new()) }
+        Business {
+            settings: RwSignal::new(None),
+            from_session: RwSignal::new(None),
+            found_off: RwSignal::new(Vec::new()),
+        }
     }
 
     /// Takes the toggles and labels a new session carries.
@@ -119,16 +126,19 @@ impl Business {
     /// Returns the labels, tracked.
     pub fn labels(&self) -> Labels {
         let from_settings = self.settings.with(|settings| settings.as_ref().map(|settings| settings.labels.clone()));
-        let labels = from_settings.or_else(|| self.from_session.with(|session| session.as_ref().map(|(_, labels)| labels.clone())));
+        let labels = from_settings
+            .or_else(|| self.from_session.with(|session| session.as_ref().map(|(_, labels)| labels.clone())));
         labels.map(Labels::new).unwrap_or_default()
     }
 
     /// Tells whether a feature is on, tracked: from the settings when loaded, and
     /// otherwise on until one of its endpoints returned 404.
     pub fn is_on(&self, feature: Feature) -> bool {
-        let from_settings = self.settings.with(|settings| settings.as_ref().map(|settings| feature.is_on(&settings.features)));
-        let known = from_settings
-            .or_else(|| self.from_session.with(|session| session.as_ref().map(|(features, _)| feature.is_on(features))));
+        let from_settings =
+            self.settings.with(|settings| settings.as_ref().map(|settings| feature.is_on(&settings.features)));
+        let known = from_settings.or_else(|| {
+            self.from_session.with(|session| session.as_ref().map(|(features, _)| feature.is_on(features)))
+        });
         known.unwrap_or(true) && !self.found_off.with(|off| off.contains(&feature))
     }
 

@@ -184,9 +184,11 @@ impl RenewalSettingsDraft {
     /// Builds the update that sends the uplift and the cadence where they differ from
     /// `saved`: `Ok(None)` when nothing changed, or the fields whose input is not valid.
     pub fn to_update(&self, saved: &BusinessSettings) -> Result<Option<BusinessSettingsUpdate>, FieldErrors> {
-        let uplift = self.uplift.trim().parse::<Decimal>().map_err(|_| {
-            FieldErrors::from([(UPLIFT.to_owned(), NOT_A_NUMBER.to_owned())])
-        })?;
+        let uplift = self
+            .uplift
+            .trim()
+            .parse::<Decimal>()
+            .map_err(|_| FieldErrors::from([(UPLIFT.to_owned(), NOT_A_NUMBER.to_owned())]))?;
 
         let mut saved_cadence = saved.reminder_cadence.clone();
         saved_cadence.sort_unstable();

@@ -109,10 +109,8 @@ mod tests {
 
     #[test]
     fn sums_list_each_currency() {
-        let sums = [
-            Money { amount: 120_000, currency: "USD".into() },
-            Money { amount: 50_000, currency: "JPY".into() },
-        ];
+        let sums =
+            [Money { amount: 120_000, currency: "USD".into() }, Money { amount: 50_000, currency: "JPY".into() }];
         assert_eq!(format_sums(&sums), "1,200.00 USD · 50,000 JPY");
         assert_eq!(format_sums(&[]), "0");
     }

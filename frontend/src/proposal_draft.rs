@@ -168,9 +168,7 @@ pub fn parse_uplift(text: &str) -> Result<Decimal, String> {
     if text.is_empty() {
         return Err("Enter an uplift percentage, such as 5 or 7.25.".to_owned());
     }
-    let value = text
-        .parse::<Decimal>()
-        .map_err(|_| "Enter the uplift as a number, such as 5 or 7.25.".to_owned())?;
+    let value = text.parse::<Decimal>().map_err(|_| "Enter the uplift as a number, such as 5 or 7.25.".to_owned())?;
     let value = value.normalize();
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
         return Err("Enter a percentage from 0 to 100.".to_owned());

@@ -160,10 +160,7 @@ mod tests {
         assert_eq!(query.summary_params(Some(me)).csm_id, Some(me));
         assert_eq!(query.summary_params(Some(me)).stage, None);
         assert_eq!(parse("stage=on_track").filter_params(Some(me)).csm_id, None);
-        assert_eq!(
-            query_string(&query.filter_params(Some(me))),
-            format!("?window=90&stage=on_track&csm_id={me}")
-        );
+        assert_eq!(query_string(&query.filter_params(Some(me))), format!("?window=90&stage=on_track&csm_id={me}"));
     }
 
     #[test]

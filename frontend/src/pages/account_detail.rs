@@ -100,8 +100,6 @@ fn AccountView(loaded: Loaded) -> impl IntoView {
             {move || account.with(|account| account.name.clone())}
         </p>
         <AccountHeader account=account editing=editing/>
-        // NOTE: other roles cannot read the toggles, and a 404 from the health endpoint also
-        // means "not scored yet", so with health scores off they see the empty panel.
         <Show when=move || business.is_on(Feature::HealthScore)>
             <HealthCard account_id=account_id/>
         </Show>
@@ -118,7 +116,9 @@ fn AccountView(loaded: Loaded) -> impl IntoView {
                 <EditAccount account=account editing=editing users=users definitions=definitions timeline_version=timeline_version/>
             </Show>
         </section>
-        <ProposalsCard account_id=account_id/>
+        <Show when=move || business.is_on(Feature::Renewals)>
+            <ProposalsCard account_id=account_id/>
+        </Show>
         <div class="two-columns">
             <TimelineCard account_id=account_id refresh=timeline_version names=names/>
             <ContactsCard account_id=account_id/>

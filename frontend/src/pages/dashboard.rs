@@ -99,8 +99,11 @@ pub fn DashboardPage() -> impl IntoView {
 fn UpcomingRenewals(user_names: Memo<Option<HashMap<UserId, String>>>) -> impl IntoView {
     let business = use_business();
     let renewals = LocalResource::new(|| async {
-        let params =
-            RenewalListParams { window: Some(RENEWALS_WINDOW), limit: Some(RENEWALS_SHOWN), ..RenewalListParams::default() };
+        let params = RenewalListParams {
+            window: Some(RENEWALS_WINDOW),
+            limit: Some(RENEWALS_SHOWN),
+            ..RenewalListParams::default()
+        };
         api::renewals(&params).await
     });
 
@@ -143,8 +146,9 @@ fn RenewalsPanelTable(page: RenewalPage, user_names: Memo<Option<HashMap<UserId,
         .into_any();
     }
 
-    let more = (page.total > page.items.len() as i64)
-        .then(|| view! { <p class="table-note">{format!("The first {} of {} renewals.", page.items.len(), page.total)}</p> });
+    let more = (page.total > page.items.len() as i64).then(
+        || view! { <p class="table-note">{format!("The first {} of {} renewals.", page.items.len(), page.total)}</p> },
+    );
     let rows = page
         .items
         .into_iter()

@@ -126,4 +126,3 @@ fn CandidateTable(page: Page<ExpansionCandidate>, user_names: Memo<Option<HashMa
     }
     .into_any()
 }
-

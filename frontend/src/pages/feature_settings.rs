@@ -170,26 +170,29 @@ pub fn RenewalSettingsForm(current: BusinessSettings) -> impl IntoView {
     };
 
     let days = move || {
-        draft.with(|draft| draft.cadence.clone()).into_iter().map(|day| {
-            let text = labels::days_left(i64::from(day));
-            view! {
-                <li class="cadence-day">
-                    <span>{format!("{text} before")}</span>
-                    <button
-                        type="button"
-                        class="button button-quiet"
-                        aria-label=format!("Remove {text}")
-                        on:click=move |_| {
-                            draft.update(|draft| draft.remove_day(day));
-                            clear_error(errors, business_settings::CADENCE);
-                        }
-                    >
-                        "Remove"
-                    </button>
-                </li>
-            }
-        })
-        .collect_view()
+        draft
+            .with(|draft| draft.cadence.clone())
+            .into_iter()
+            .map(|day| {
+                let text = labels::days_left(i64::from(day));
+                view! {
+                    <li class="cadence-day">
+                        <span>{format!("{text} before")}</span>
+                        <button
+                            type="button"
+                            class="button button-quiet"
+                            aria-label=format!("Remove {text}")
+                            on:click=move |_| {
+                                draft.update(|draft| draft.remove_day(day));
+                                clear_error(errors, business_settings::CADENCE);
+                            }
+                        >
+                            "Remove"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
     };
 
     view! {

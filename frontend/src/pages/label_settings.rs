@@ -48,9 +48,9 @@ impl LabelInputs {
         FieldLabels {
             account: self.account.get_untracked(),
             csm: self.csm.get_untracked(),
-            stages: self.stages.with_value(|stages| {
-                stages.iter().map(|(stage, input)| (*stage, input.get_untracked())).collect()
-            }),
+            stages: self
+                .stages
+                .with_value(|stages| stages.iter().map(|(stage, input)| (*stage, input.get_untracked())).collect()),
         }
     }
 }

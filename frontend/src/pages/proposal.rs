@@ -214,7 +214,8 @@ fn StatusActions(proposal: RwSignal<Proposal>, alert: RwSignal<Option<Alert>>) -
         spawn_local(async move {
             match api::change_proposal_status(&id, next).await {
                 Ok(updated) => {
-                    notifier.success(format!("Marked the proposal as {}.", labels::proposal_status(next).to_lowercase()));
+                    notifier
+                        .success(format!("Marked the proposal as {}.", labels::proposal_status(next).to_lowercase()));
                     proposal.set(updated);
                 }
                 Err(error) => alert.set(Some(alert_for(&error, "change the proposal's status"))),
@@ -223,7 +224,8 @@ fn StatusActions(proposal: RwSignal<Proposal>, alert: RwSignal<Option<Alert>>) -
         });
     };
 
-    move || match proposal.with(|proposal| proposal.status) {
+    move || {
+        match proposal.with(|proposal| proposal.status) {
         ProposalStatus::Draft => view! {
             <button type="button" class="button button-primary" disabled=move || pending.get() on:click=move |_| move_to(ProposalStatus::Sent)>
                 "Mark as sent"
@@ -242,5 +244,6 @@ fn StatusActions(proposal: RwSignal<Proposal>, alert: RwSignal<Option<Alert>>) -
         ProposalStatus::Won | ProposalStatus::Lost => {
             view! { <ProposalStatusBadge status=proposal.with(|proposal| proposal.status)/> }.into_any()
         }
+    }
     }
 }

@@ -81,7 +81,8 @@ fn RenewalPipeline() -> impl IntoView {
     let users = LocalResource::new(api::assignable_users);
     let user_names = user_names(users);
     // The summary ignores the stage and the page, so only the window and owner reload it.
-    let summary_view = Memo::new(move |_| view_query.with(|query| RenewalQuery { stage: None, page: 1, ..query.clone() }));
+    let summary_view =
+        Memo::new(move |_| view_query.with(|query| RenewalQuery { stage: None, page: 1, ..query.clone() }));
     let summary = LocalResource::new(move || {
         let params = summary_view.get().summary_params(me.get());
         async move { api::renewal_summary(&params).await }
@@ -198,11 +199,8 @@ fn StageChips(summary: RenewalSummary, view_query: Memo<RenewalQuery>, go: Callb
             </button>
         }
     };
-    let chips = summary
-        .stages
-        .iter()
-        .map(|stage| chip(Some(stage.stage), stage.stage.label(), stage.count))
-        .collect_view();
+    let chips =
+        summary.stages.iter().map(|stage| chip(Some(stage.stage), stage.stage.label(), stage.count)).collect_view();
     let stage_sums: HashMap<RenewalStage, String> =
         summary.stages.iter().map(|stage| (stage.stage, money::format_sums(&stage.arr))).collect();
     let window = summary.window;

@@ -20,6 +20,9 @@ pub enum ReadErrors {
     /// No such record in the caller's business.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// A query parameter breaks a rule, such as a limit out of range; the error names it.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Problem),
     /// A server fault; the response's X-Request-Id locates it in the log.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
