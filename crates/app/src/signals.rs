@@ -92,6 +92,16 @@ fn known_accounts(
     Ok(queries::existing_account_ids(connection, scope, &ids)?.into_iter().collect())
 }
 
+/// Returns an account id an item named, recording an error when the business has no such
+/// account.
+fn named_account(errors: &mut ValidationErrors, known: &HashSet<String>, id: AccountId) -> String {
+    let id = id.to_string();
+    if !known.contains(&id) {
+        errors.add("account_id", "no account has this id");
+    }
+    id
+}
+
 fn no_owner(field: &str, domain: &str) -> ValidationErrors {
     ValidationErrors::single(field, format!("no account has the domain {domain} or a parent of it"))
 }
@@ -389,13 +399,7 @@ fn ingest_subscriptions(
             errors.add("current_period_end", "must be after current_period_start");
         }
         let account_id = match (&item.account_id, &customer) {
-            (Some(id), _) => {
-                let id = id.to_string();
-                if !known_accounts.contains(&id) {
-                    errors.add("account_id", "no account has this id");
-                }
-                Some(id)
-            }
+            (Some(id), _) => Some(named_account(&mut errors, &known_accounts, *id)),
             (None, Some(customer)) => match by_customer.get(customer).map(Vec::as_slice) {
                 Some([only]) => Some(only.clone()),
                 Some(_) => {
@@ -475,13 +479,7 @@ fn ingest_usage_events(
             .map(|email| crm_core::validation::email(&mut errors, "user_email", email));
         let occurred_at = timestamp(&mut errors, "occurred_at", item.occurred_at);
         let account_id = match (&item.account_id, item.domain.as_deref()) {
-            (Some(id), _) => {
-                let id = id.to_string();
-                if !known_accounts.contains(&id) {
-                    errors.add("account_id", "no account has this id");
-                }
-                Some(id)
-            }
+            (Some(id), _) => Some(named_account(&mut errors, &known_accounts, *id)),
             (None, Some(domain)) => {
                 let owner = owners.owner(domain).map(str::to_owned);
                 if owner.is_none() {
