@@ -47,7 +47,7 @@ const SEED: u64 = 20_261_204;
 /// Accounts that `generate` adds when no count is given.
 pub const DEFAULT_ACCOUNT_COUNT: usize = 200;
 
-/// The most accounts `generate` adds in one run.
+/// The maximum number of accounts `generate` adds in one run.
 pub const MAX_ACCOUNT_COUNT: usize = 1_000_000;
 
 /// Extra companies drawn in case an existing business already has accounts at some of

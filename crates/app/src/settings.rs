@@ -139,7 +139,7 @@ impl App {
 
     /// Changes the caller's business settings. Admin only.
     ///
-    /// The allowed roles must keep the caller's own role, so nobody locks themselves out,
+    /// The allowed roles must keep the caller's own role, so no admin locks themselves out,
     /// and only a super admin may add or remove `super_admin`.
     pub fn update_settings(&self, tenant: &Tenant, input: &BusinessSettingsUpdate) -> AppResult<BusinessSettings> {
         tenant.require_admin()?;
@@ -220,7 +220,7 @@ impl App {
             || cadence.is_some()
             || input.labels.is_some();
         if changes_stored {
-            // Read, change and write the JSON column only if nobody wrote it in between,
+            // Read, change and write the JSON column only if no other change wrote it in between,
             // else read it again, so concurrent changes to different settings all land.
             let mut attempts = 0;
             loop {

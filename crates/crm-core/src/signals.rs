@@ -34,7 +34,7 @@ closed_set! {
 }
 
 impl SurveyKind {
-    /// The lowest and highest score a response of this kind may carry.
+    /// Returns the lowest and highest score a response of this kind may carry.
     pub fn score_range(self) -> std::ops::RangeInclusive<i32> {
         match self {
             SurveyKind::Nps => 0..=10,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a score falls on the dashboard's distribution.
+/// The band of the dashboard's distribution a score falls in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +33,7 @@ impl HealthBand {
         }
     }
 
-    /// The lowest score in the band, for queries; `None` for Unknown.
+    /// Returns the lowest score in the band, for queries, or `None` for Unknown.
     pub fn floor(self) -> Option<i32> {
         match self {
             HealthBand::Healthy => Some(75),

@@ -285,8 +285,8 @@ backend_tests! {
         assert_eq!((account["health_score"].as_i64(), account["at_risk"].as_bool()), (Some(100), Some(true)));
         assert_eq!(notifications(&csm)["total"], 1);
 
-        // A backfill of an older date keeps the newest score on the account and flags
-        // nobody from old data.
+        // A backfill of an older date keeps the newest score on the account and flags no
+        // account from old data.
         let other = super::account(&admin, json!({"name": "Other", "stage": "active", "csm_id": user_id(&csm), "renewal_date": "2026-06-01"}));
         assert_eq!(run(&admin, "2026-06-15")["counts"]["accounts_flagged"], 0);
         assert_eq!(expect_json(admin.get(&format!("/api/v1/accounts/{other}")), 200)["at_risk"], false);

@@ -34,7 +34,7 @@ fn subjects(smtp: &SmtpServer) -> Vec<String> {
         .collect()
 }
 
-/// A business with a CSM and one account that renews on 2026-07-30.
+/// Creates a business with a CSM and one account that renews on 2026-07-30.
 fn setup(server: &TestServer) -> (ApiClient, ApiClient, String) {
     server.business("acme");
     let admin = server.user("acme", "admin@acme.test", Role::Admin);
@@ -115,7 +115,8 @@ fn reminders_reach_smtp_once(database: TestDatabase) {
     // more urgent 14-day one went out already.
     assert_eq!(run(&admin, "2026-09-15")["counts"]["reminders"], 0);
 
-    // Churning entries say so; a CSM who turned mail off gets the reminder in the app only.
+    // A churning entry is worded as churning, and a CSM who turned mail off gets the
+    // reminder in the app only.
     let churning = subscription("S2", &acme, "cancelled", "2026-12-03T10:00:00Z");
     expect_json(admin.post("/api/v1/subscriptions", &json!({"items": [churning]})), 200);
     expect_json(
@@ -157,7 +158,7 @@ fn without_smtp_mail_waits_in_the_outbox(database: TestDatabase) {
 }
 
 fn failed_mail_waits_with_its_error(database: TestDatabase) {
-    // A port nobody listens on: the connection is refused.
+    // A port with no listener, so the connection is refused.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
     let port = closed.local_addr().expect("its address").port();
     drop(closed);

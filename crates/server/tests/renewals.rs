@@ -60,7 +60,7 @@ fn entry(name: &str, days: i64, stage: &str, reason: &str) -> (String, i64, Stri
     (name.to_owned(), days, stage.to_owned(), reason.to_owned())
 }
 
-/// A book with one renewal per rule and window edge.
+/// Creates a book with one renewal per rule and window edge.
 fn book(server: &TestServer, admin: &ApiClient, csm_id: &str) {
     let alpha = account(admin, json!({"name": "Alpha", "stage": "active", "csm_id": csm_id}));
     let beta = account(admin, json!({"name": "Beta", "stage": "active"}));
@@ -424,7 +424,7 @@ backend_tests! {
         let draft = expect_json(admin.post(&format!("/api/v1/renewals/{subscription_id}/proposal"), &json!({})), 201);
         let id = draft["id"].as_str().unwrap_or_default().to_owned();
 
-        // Edits racing a move to sent: every answer is 200 or 409, and a 200 for the move
+        // Edits racing a move to sent: every response is 200 or 409, and a 200 for the move
         // means the proposal stays sent.
         let (moved, edits): (u16, Vec<u16>) = std::thread::scope(|threads| {
             let edits: Vec<_> = (0..5)

@@ -44,7 +44,8 @@ pub fn insert_many(connection: &mut DbConnection, rows: &[ActivityRow]) -> Store
     Ok(())
 }
 
-/// A system activity written at most once per key, such as one renewal reminder.
+/// A system activity written at most once per key (a unique index enforces it), such as
+/// one renewal reminder.
 #[derive(Clone, Debug, PartialEq, Insertable)]
 #[diesel(table_name = activities, treat_none_as_default_value = false)]
 pub struct KeyedActivityRow {

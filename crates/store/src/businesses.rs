@@ -58,7 +58,7 @@ pub fn update_settings(connection: &mut DbConnection, id: &str, settings: &str, 
     Ok(())
 }
 
-/// Writes the settings column only if it still holds `read`; returns 0 when another
+/// Writes the settings column only if it still contains `read`; returns 0 when another
 /// change wrote it first.
 pub fn update_settings_if(
     connection: &mut DbConnection,

@@ -159,16 +159,16 @@ pub struct SurveyStats {
     pub account_id: String,
     #[diesel(sql_type = BigInt)]
     pub nps_responses: i64,
-    /// NPS answers of 9 or 10.
+    /// NPS responses of 9 or 10.
     #[diesel(sql_type = BigInt)]
     pub promoters: i64,
-    /// NPS answers of 0 to 6.
+    /// NPS responses of 0 to 6.
     #[diesel(sql_type = BigInt)]
     pub detractors: i64,
     /// Responses of any other kind, which is CSAT.
     #[diesel(sql_type = BigInt)]
     pub csat_responses: i64,
-    /// CSAT answers of 4 or 5.
+    /// CSAT responses of 4 or 5.
     #[diesel(sql_type = BigInt)]
     pub csat_satisfied: i64,
 }

@@ -4,7 +4,7 @@
 //! CSM's preferences allow.
 //!
 //! The reminder's system activity carries a unique key, so a run repeated the same day
-//! or after a gap sends each threshold at most once; after a gap only the most urgent
+//! or after a gap sends each threshold at most once. After a gap only the most urgent
 //! threshold crossed is sent.
 
 use std::collections::{HashMap, HashSet};

@@ -23,8 +23,8 @@ use crate::error::AppResult;
 /// Days before `now` that the signals of a sample account reach back, at most.
 pub(super) const HISTORY_DAYS: i64 = 400;
 
-/// How a sample account is doing. It sets how long the account has been quiet, when it
-/// renews, and what its tickets, survey answers and subscription look like.
+/// The state of a sample account. It sets how long the account has been quiet, when it
+/// renews, and what its tickets, survey responses and subscription look like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Condition {
     Thriving,
@@ -80,7 +80,7 @@ impl Condition {
     }
 }
 
-/// What the records of one account are drawn from.
+/// The facts the records of one account are drawn from.
 pub(super) struct SignalSource<'a> {
     pub business_id: &'a str,
     pub account_id: &'a str,
@@ -98,7 +98,7 @@ pub(super) struct SignalSource<'a> {
     pub now: NaiveDateTime,
 }
 
-/// A time drawn evenly from `from` to `until`; `from` when the range is empty.
+/// Returns a time drawn evenly from `from` to `until`, or `from` when the range is empty.
 fn between(rng: &mut StdRng, from: NaiveDateTime, until: NaiveDateTime) -> NaiveDateTime {
     let minutes = (until - from).num_minutes();
     if minutes <= 0 {
@@ -111,8 +111,8 @@ fn days_ago(now: NaiveDateTime, days: RangeInclusive<i64>, rng: &mut StdRng) -> 
     now - Duration::days(rng.gen_range(days)) - Duration::minutes(rng.gen_range(0..24 * 60))
 }
 
-/// The external id of a sample record: unique without asking the database, and marked
-/// as sample data for whoever reads it in a list.
+/// Returns the external id of a sample record: unique without a database lookup, and
+/// marked as sample data for readers of a list.
 fn external_id(id: &str) -> String {
     format!("sample-{id}")
 }
@@ -130,13 +130,13 @@ impl SignalSource<'_> {
         Ok(())
     }
 
-    /// The earliest time a record of the account may carry: the account's creation, or
-    /// [`HISTORY_DAYS`] ago for older accounts.
+    /// Returns the earliest time a record of the account may carry: the account's
+    /// creation, or [`HISTORY_DAYS`] ago for older accounts.
     fn history_start(&self) -> NaiveDateTime {
         self.created_at.max(self.now - Duration::days(HISTORY_DAYS))
     }
 
-    /// The latest time a record may carry: the churn for churned accounts, else now.
+    /// Returns the latest time a record may carry: the churn for churned accounts, else now.
     fn history_end(&self) -> NaiveDateTime {
         self.churned_at.unwrap_or(self.now)
     }
@@ -146,7 +146,7 @@ impl SignalSource<'_> {
     }
 
     /// Writes 0 to 5 tickets, about two on average. Thriving accounts have every ticket
-    /// solved; the worse the condition, the more tickets are open, the older the oldest
+    /// solved. The worse the condition, the more tickets are open, the older the oldest
     /// open one and the more were reopened in the last 30 days.
     fn tickets(&self, rng: &mut StdRng, dataset: &mut Dataset) -> AppResult<()> {
         let (count, open) = match (self.stage, self.condition) {
@@ -211,7 +211,7 @@ impl SignalSource<'_> {
         Ok(())
     }
 
-    /// Writes 0 to 4 NPS and CSAT answers, about two on average, over the last 400 days,
+    /// Writes 0 to 4 NPS and CSAT responses, about two on average, over the last 400 days,
     /// so some fall outside the score's 365-day window. Scores follow the condition.
     fn surveys(&self, rng: &mut StdRng, dataset: &mut Dataset) {
         let count = match (self.stage, self.condition) {

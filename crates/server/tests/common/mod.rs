@@ -86,7 +86,7 @@ impl TestServer {
             .args(["serve", "--bind", "127.0.0.1:0", "--pool-size", "4"])
             .env("DATABASE_URL", database.url())
             .env("RUST_LOG", "warn")
-            // Jobs run only when a test asks, never on the clock.
+            // Jobs run only when a test starts them, never on the clock.
             .env("MANGO_CS_HEALTH_SNAPSHOT_AT", "off")
             .env("MANGO_CS_RENEWAL_REMINDERS_AT", "off")
             .envs(env.iter().copied())

@@ -149,7 +149,7 @@ pub async fn read_settings(app: web::Data<App>, caller: Caller) -> ApiResult<Htt
 ///
 /// Admin only. Changes the settings sent and keeps the others: allowed roles (which must
 /// include the caller's own role), health weights and at-risk threshold, feature toggles
-/// (a feature turned off answers 404 on its endpoints), uplift percentage, reminder
+/// (the endpoints of a feature turned off respond 404), uplift percentage, reminder
 /// cadence and labels. Invalid values answer 422 naming the field.
 #[utoipa::path(
     patch, path = "/api/v1/settings", tag = "settings", request_body = BusinessSettingsUpdate,
